@@ -1,0 +1,17 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+# Order matters: authorities before the documents that point at them.
+SEED_FIXTURES = ["authorities.json", "documents.json"]
+
+
+class Command(BaseCommand):
+    help = "Load the seed collection (fixtures/) into the database; safe to run again."
+
+    def handle(self, *args, **options):
+        paths = [str(FIXTURES_DIR / name) for name in SEED_FIXTURES]
+        call_command("loaddata", *paths, verbosity=options["verbosity"])

@@ -1,0 +1,47 @@
+"""Footnote markers in a document body: "1", "*", "**", "[1]".
+
+Asterisk groups and bracketed numbers are unambiguous. A bare number is a marker only when it
+stands alone between words ("Enver 1 is a fairy tale"), never when it belongs to a list item,
+a date or a figure; so bare numbers are only looked for, never guessed.
+"""
+
+import re
+
+_ASTERISKS = re.compile(r"(?<!\*)\*{1,6}(?!\*)")
+_BRACKETED = re.compile(r"\[(\d{1,3})\]")
+
+
+def bare_number_pattern(number: str) -> re.Pattern:
+    # A lone number after a word and before a space, punctuation or the end of the text.
+    return re.compile(rf"(?<=[^\W\d]\s){re.escape(number)}(?=[\s.,;:)]|$)")
+
+
+def unambiguous_markers(body: str) -> list[str]:
+    """Asterisk and bracketed-number markers found in the body, in order, without repeats."""
+    found = []
+    for match in sorted(
+        [*_ASTERISKS.finditer(body or ""), *_BRACKETED.finditer(body or "")],
+        key=lambda m: m.start(),
+    ):
+        marker = match.group(0)
+        if marker not in found:
+            found.append(marker)
+    return found
+
+
+def marker_in_body(marker: str, body: str) -> bool:
+    marker = marker.strip()
+    body = body or ""
+    if marker.isdigit():
+        return bool(bare_number_pattern(marker).search(body)) or f"[{marker}]" in body
+    if set(marker) == {"*"}:
+        return marker in unambiguous_markers(body)
+    return marker in body
+
+
+def mismatched_markers(body: str, footnote_markers: list[str]) -> tuple[list[str], list[str]]:
+    """(markers in the body with no footnote, footnote markers absent from the body)."""
+    footnote_markers = [m.strip() for m in footnote_markers]
+    without_note = [m for m in unambiguous_markers(body) if m not in footnote_markers]
+    without_marker = [m for m in footnote_markers if not marker_in_body(m, body)]
+    return without_note, without_marker

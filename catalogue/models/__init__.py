@@ -1,0 +1,48 @@
+from .collections import Archive, Collection
+from .documents import (
+    Correspondent,
+    CorrespondentRole,
+    Document,
+    DocumentQuerySet,
+    Mention,
+)
+from .footnotes import Footnote, FootnoteKind
+from .people import Office, Organisation, OrganisationName, Person, PersonName
+from .places import Place, PlaceKind, PlaceName
+from .scans import Rights, Scan
+from .vocabularies import (
+    Classification,
+    DocumentType,
+    Language,
+    Priority,
+    Status,
+    Theme,
+)
+
+__all__ = [
+    "Archive",
+    "Classification",
+    "Collection",
+    "Correspondent",
+    "CorrespondentRole",
+    "Document",
+    "DocumentQuerySet",
+    "DocumentType",
+    "Footnote",
+    "FootnoteKind",
+    "Language",
+    "Mention",
+    "Office",
+    "Organisation",
+    "OrganisationName",
+    "Person",
+    "PersonName",
+    "Place",
+    "PlaceKind",
+    "PlaceName",
+    "Priority",
+    "Rights",
+    "Scan",
+    "Status",
+    "Theme",
+]

@@ -1,0 +1,7 @@
+"""Public URLs, one module per capability; all under the "catalogue" namespace."""
+
+from . import citations, public, scans
+
+app_name = "catalogue"
+
+urlpatterns = [*public.urlpatterns, *citations.urlpatterns, *scans.urlpatterns]

@@ -1,0 +1,3 @@
+"""Citation downloads (issue 4)."""
+
+urlpatterns = []

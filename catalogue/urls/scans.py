@@ -1,0 +1,3 @@
+"""Scan images and IIIF manifests (issue 6)."""
+
+urlpatterns = []

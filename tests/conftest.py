@@ -1,0 +1,38 @@
+import pytest
+from django.core.management import call_command
+
+from tests.factories import make_staff_user
+
+
+@pytest.fixture
+def archivist(db):
+    return make_staff_user("archivist", "Archivist")
+
+
+@pytest.fixture
+def editor(db):
+    return make_staff_user("editor", "Editor")
+
+
+@pytest.fixture
+def archivist_client(client, archivist):
+    client.force_login(archivist)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def seed(db):
+    """The seed collection from fixtures/ (the Chicherin letter is identifier D000001)."""
+    call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
