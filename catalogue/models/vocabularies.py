@@ -45,6 +45,11 @@ class Language(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ThemeManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Theme(models.Model):
     """A theme or region the collection is organised by (Turkey, Balkans, Iran ...)."""
 
@@ -52,8 +57,13 @@ class Theme(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
 
+    objects = ThemeManager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.slug,)
