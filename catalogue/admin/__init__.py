@@ -1,0 +1,3 @@
+"""The archivists' admin, one module per model family."""
+
+from . import authorities, documents, scans, vocabularies  # noqa: F401
