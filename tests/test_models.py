@@ -46,7 +46,9 @@ def test_edtf_derivation(edtf, start, end, precision, uncertain, approximate):
     assert (derived.uncertain, derived.approximate) == (uncertain, approximate)
 
 
-@pytest.mark.parametrize("bad", ["26 December 1921", "1921-13-01", "1921-02-30", "abc", "1939-08-26/1939-08-20"])
+@pytest.mark.parametrize(
+    "bad", ["26 December 1921", "1921-13-01", "1921-02-30", "abc", "1939-08-26/1939-08-20"]
+)
 def test_invalid_edtf_gives_readable_message(bad):
     with pytest.raises(ValidationError) as error:
         parse_date_range(bad)
@@ -132,7 +134,9 @@ def png_file(name):
 @pytest.mark.django_db
 def test_one_page_number_per_document():
     document = make_document()
-    scan = Scan.objects.create(document=document, page=1, checksum="a" * 64, image=png_file("a.png"))
+    scan = Scan.objects.create(
+        document=document, page=1, checksum="a" * 64, image=png_file("a.png")
+    )
     assert (scan.width, scan.height) == (4, 3)
     with pytest.raises(IntegrityError), transaction.atomic():
         Scan.objects.create(document=document, page=1, checksum="b" * 64, image=png_file("b.png"))
@@ -140,7 +144,9 @@ def test_one_page_number_per_document():
 
 @pytest.mark.django_db
 def test_scan_checksum_is_unique():
-    Scan.objects.create(document=make_document(), page=1, checksum="c" * 64, image=png_file("x.png"))
+    Scan.objects.create(
+        document=make_document(), page=1, checksum="c" * 64, image=png_file("x.png")
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Scan.objects.create(
             document=make_document(), page=1, checksum="c" * 64, image=png_file("y.png")

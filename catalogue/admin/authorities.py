@@ -57,8 +57,14 @@ class DocumentCountsMixin:
 @admin.register(Person)
 class PersonAdmin(DocumentCountsMixin, CatalogueAdmin):
     link_field = "person"
-    list_display = ["preferred_name", "sort_name", "birth", "death", "correspondence_count",
-                    "mention_count"]
+    list_display = [
+        "preferred_name",
+        "sort_name",
+        "birth",
+        "death",
+        "correspondence_count",
+        "mention_count",
+    ]
     search_fields = ["preferred_name", "sort_name", "variants__name"]
     prepopulated_fields = {"slug": ["preferred_name"]}
     inlines = [PersonNameInline, OfficeInline]

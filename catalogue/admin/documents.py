@@ -208,7 +208,9 @@ class DocumentAdmin(DocumentScanUploadMixin, CatalogueAdmin):
         changed = self._set_status(request, queryset, Status.PUBLISHED)
         self.message_user(request, f"Published {changed} document(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected documents (back to review)", permissions=["publish"])
+    @admin.action(
+        description="Unpublish selected documents (back to review)", permissions=["publish"]
+    )
     def unpublish(self, request, queryset):
         changed = self._set_status(request, queryset, Status.REVIEW)
         self.message_user(request, f"Withdrew {changed} document(s) from publication.")
@@ -251,6 +253,10 @@ class CorrespondentAdmin(DocumentRelatedAdmin):
 class MentionAdmin(DocumentRelatedAdmin):
     list_display = ["document_link", "person", "organisation", "place", "name_as_printed"]
     list_select_related = ["document", "person", "organisation", "place"]
-    search_fields = ["person__preferred_name", "place__name", "organisation__name",
-                     "name_as_printed"]
+    search_fields = [
+        "person__preferred_name",
+        "place__name",
+        "organisation__name",
+        "name_as_printed",
+    ]
     autocomplete_fields = ["document", "person", "organisation", "place"]

@@ -25,9 +25,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.exclude(status=Status.PUBLISHED)
 
     def in_date_order(self):
-        return self.order_by(
-            models.F("date_start").asc(nulls_last=True), "date_end", "identifier"
-        )
+        return self.order_by(models.F("date_start").asc(nulls_last=True), "date_end", "identifier")
 
 
 class Document(models.Model):
@@ -188,6 +186,20 @@ class Document(models.Model):
     def __str__(self):
         return self.display_title
 
+    def save(self, *args, **kwargs):
+        self.derive_dates()
+        if not self.slug:
+            self.slug = slugify(self.display_title)[:120].strip("-") or "document"
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+        if not self.identifier:
+            self.identifier = f"D{self.pk:06d}"
+            type(self).objects.filter(pk=self.pk).update(identifier=self.identifier)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:document-detail", kwargs={"identifier": self.identifier})
+
     @property
     def display_title(self):
         return self.title or self.heading
@@ -195,6 +207,9 @@ class Document(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    def get_admin_url(self):
+        return reverse("admin:catalogue_document_change", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -215,26 +230,9 @@ class Document(models.Model):
         self.date_precision = derived.precision
         self.date_uncertain, self.date_approximate = derived.uncertain, derived.approximate
 
-    def save(self, *args, **kwargs):
-        self.derive_dates()
-        if not self.slug:
-            self.slug = slugify(self.display_title)[:120].strip("-") or "document"
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-        if not self.identifier:
-            self.identifier = f"D{self.pk:06d}"
-            type(self).objects.filter(pk=self.pk).update(identifier=self.identifier)
-
-    def get_absolute_url(self):
-        return reverse("catalogue:document-detail", kwargs={"identifier": self.identifier})
-
-    def get_admin_url(self):
-        return reverse("admin:catalogue_document_change", args=[self.pk])
-
     @property
     def archival_location(self):
-        """The archival reference as a citation string: "f. 059, op. 1, p. 322, d. 2216, l. 161–162"."""
+        """The archival reference as cited: "f. 059, op. 1, p. 322, d. 2216, l. 161–162"."""
         parts = [
             ("f.", self.fond),
             ("op.", self.opis),
