@@ -1,7 +1,11 @@
 """Page images of a document."""
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
+
+from catalogue.imaging import DERIVATIVES_VERSION, MIME_TYPES
 
 from .documents import Document
 
@@ -21,6 +25,22 @@ def scan_upload_to(instance, filename):
     return f"scans/originals/{instance.checksum[:2]}/{instance.checksum}-{filename}"
 
 
+class ScanQuerySet(models.QuerySet):
+    def public(self):
+        """Scans of published documents whose derivatives are ready to show."""
+        published = Document.objects.published()
+        return self.filter(document__in=published).exclude(display="").exclude(thumbnail="")
+
+    def needing_derivatives(self):
+        """Scans without derivatives, or whose derivatives were made from another file or recipe."""
+        return self.filter(
+            models.Q(display="")
+            | models.Q(thumbnail="")
+            | ~models.Q(derivatives_source=models.F("checksum"))
+            | ~models.Q(derivatives_version=DERIVATIVES_VERSION)
+        )
+
+
 class Scan(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="scans")
     page = models.PositiveIntegerField(help_text="Order of the page within the document.")
@@ -35,7 +55,45 @@ class Scan(models.Model):
     thumbnail = models.ImageField(upload_to="scans/thumbnails/", blank=True, editable=False)
     display = models.ImageField(upload_to="scans/display/", blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+
+    original_filename = models.CharField(
+        max_length=255, blank=True, editable=False, help_text="The file name as uploaded."
+    )
+    image_format = models.CharField(
+        max_length=10, blank=True, editable=False, help_text="Pillow's name: JPEG, PNG, TIFF, WEBP."
+    )
+    orientation = models.PositiveSmallIntegerField(
+        default=1,
+        editable=False,
+        help_text="EXIF orientation of the original (1 = upright); derivatives are turned by it.",
+    )
+    display_width = models.PositiveIntegerField(null=True, editable=False)
+    display_height = models.PositiveIntegerField(null=True, editable=False)
+    thumbnail_width = models.PositiveIntegerField(null=True, editable=False)
+    thumbnail_height = models.PositiveIntegerField(null=True, editable=False)
+    derivatives_source = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Checksum of the original the derivatives were made from.",
+    )
+    derivatives_version = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Version of the recipe that made the derivatives."
+    )
+    history = HistoricalRecords(
+        excluded_fields=[
+            "thumbnail",
+            "display",
+            "display_width",
+            "display_height",
+            "thumbnail_width",
+            "thumbnail_height",
+            "derivatives_source",
+            "derivatives_version",
+        ]
+    )
+
+    objects = ScanQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "page"]
@@ -53,3 +111,57 @@ class Scan(models.Model):
     @property
     def download_allowed(self):
         return self.rights in Rights.downloadable()
+
+    @property
+    def alt_text(self):
+        return self.caption or f"Page {self.page}"
+
+    @property
+    def derivatives_ready(self):
+        return bool(self.display and self.thumbnail)
+
+    @property
+    def derivatives_current(self):
+        return (
+            self.derivatives_ready
+            and self.derivatives_source == self.checksum
+            and self.derivatives_version == DERIVATIVES_VERSION
+        )
+
+    @property
+    def oriented_size(self):
+        """Width and height of the original as it is meant to be seen (EXIF orientation applied)."""
+        if self.orientation in (5, 6, 7, 8):
+            return self.height, self.width
+        return self.width, self.height
+
+    @property
+    def mime_type(self):
+        return MIME_TYPES.get(self.image_format, "application/octet-stream")
+
+    @property
+    def download_filename(self):
+        return self.original_filename or self.image.name.rsplit("/", 1)[-1]
+
+
+@receiver(post_save, sender=Scan)
+def queue_derivatives(sender, instance, raw=False, **kwargs):
+    """After the transaction commits, make the derivatives of a new or replaced original."""
+    if raw or instance.derivatives_current:
+        return
+    from catalogue.tasks import enqueue_derivatives
+
+    enqueue_derivatives(instance.pk)
+
+
+@receiver(post_delete, sender=Scan)
+def delete_scan_files(sender, instance, **kwargs):
+    """A deleted scan takes its original and derivatives with it, once the deletion commits."""
+    files = [f for f in (instance.image, instance.display, instance.thumbnail) if f]
+    names = [(f.storage, f.name) for f in files]
+
+    def delete_files():
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
