@@ -45,3 +45,35 @@ def mismatched_markers(body: str, footnote_markers: list[str]) -> tuple[list[str
     without_note = [m for m in unambiguous_markers(body) if m not in footnote_markers]
     without_marker = [m for m in footnote_markers if not marker_in_body(m, body)]
     return without_note, without_marker
+
+
+# Footnote texts after a document begin with their marker: "1 Enver pasha is ...", "* see doc.",
+# "[1] ...". Several may share one line: "* see doc. .49 152.170. ** means Francesco salata."
+_NOTE_START = re.compile(r"^(?P<marker>\*{1,6}|\[\d{1,3}\]|\d{1,3})\s+(?=\S)")
+# Inside a line, a marker starts a new text only after the end of a sentence.
+_NOTE_IN_LINE = re.compile(r"(?<=[.;!?)\"\u02ba\u201d]\s)(?P<marker>\*{1,6}|\[\d{1,3}\])\s+(?=\S)")
+
+
+def footnote_start(line: str) -> str | None:
+    """The marker a footnote text line begins with, or None."""
+    match = _NOTE_START.match(line or "")
+    return match.group("marker") if match else None
+
+
+def split_footnote_line(line: str) -> list[tuple[str, str]]:
+    """A line of footnote texts -> [(marker, text), ...]; marker "" for unmarked text.
+
+    Only asterisk and bracketed markers are split inside a line; a bare number inside a
+    sentence is never taken for a marker.
+    """
+    marker = footnote_start(line) or ""
+    rest = line[len(_NOTE_START.match(line).group(0)) :] if marker else line
+    notes = []
+    position = 0
+    for match in _NOTE_IN_LINE.finditer(rest):
+        if match.group("marker") == marker:
+            continue
+        notes.append((marker, rest[position : match.start()].strip()))
+        marker, position = match.group("marker"), match.end()
+    notes.append((marker, rest[position:].strip()))
+    return [(m, text) for m, text in notes if text]
