@@ -5,3 +5,6 @@ class CatalogueConfig(AppConfig):
     name = "catalogue"
     verbose_name = "Catalogue"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from catalogue import search  # noqa: F401  (connects the search-index signal receivers)

@@ -1,6 +1,7 @@
 """Documents, their correspondents and the authorities they mention."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -135,6 +136,12 @@ class Document(models.Model):
     )
     editorial_note = models.TextField(blank=True, help_text="Internal; never shown publicly.")
 
+    # Search index (issue 3), maintained by catalogue.search: never edited by hand.
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="Folded text for the SQLite search fallback."
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -158,7 +165,9 @@ class Document(models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[themes])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_text", "search_vector"], m2m_fields=[themes]
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -207,6 +216,12 @@ class Document(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    def refresh_search_index(self):
+        """Recompute this document's stored search text and vector (see catalogue.search)."""
+        from catalogue.search import refresh_search_index
+
+        refresh_search_index(type(self).objects.filter(pk=self.pk))
 
     def get_admin_url(self):
         return reverse("admin:catalogue_document_change", args=[self.pk])

@@ -1,0 +1,410 @@
+"""Facets of the public document list: what a value means, how it filters, how it is counted.
+
+Each facet of `catalogue.filters.DocumentFilter` is one of the classes below. A facet knows
+three things, so they cannot drift apart:
+- `resolve(values)`: which URL values it recognises (unknown ones are reported and ignored);
+- `filter(documents, keys)`: the documents having ANY of the selected values (OR within a facet);
+- `counts(documents, selected, limit)`: one SQL query that groups the given documents by value.
+
+`compute_facets(filterset)` counts every facet over the documents matched by all the OTHER
+selected filters (AND across facets), so selecting a value leaves its siblings' counts visible,
+as in a faceted search engine. Counting is always GROUP BY in the database over the id set of
+the filtered documents (`document_id IN (SELECT id ...)`), never a loop over documents.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import ExtractYear
+
+from catalogue.models import (
+    Correspondent,
+    CorrespondentRole,
+    Document,
+    Mention,
+    Organisation,
+    Person,
+    Scan,
+)
+
+DEFAULT_LIMIT = 8  # values shown before "show more"
+EXPANDED_LIMIT = 100  # values shown after "show more"
+MAX_SELECTED = 30  # selected values per facet beyond this are ignored, with a notice
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,255}$")
+AUTHORS = [CorrespondentRole.AUTHOR, CorrespondentRole.SIGNATORY]
+RECIPIENTS = [CorrespondentRole.RECIPIENT, CorrespondentRole.COPY_RECIPIENT]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A recognised URL value: `value` as in the URL, `key` as the filter uses it."""
+
+    value: str
+    label: str
+    key: Any
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class FacetResult:
+    name: str
+    label: str
+    values: list[FacetValue]
+    has_more: bool = False
+    expanded: bool = False
+    chronological: bool = False
+    selected: list[FacetValue] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.values)
+
+
+class Facet:
+    chronological = False  # shown in date order rather than by count
+
+    def __init__(self, label):
+        self.label = label
+
+    def resolve(self, values: list[str]) -> dict[str, Choice]:
+        raise NotImplementedError
+
+    def filter(self, documents, keys):
+        raise NotImplementedError
+
+    def counts(
+        self, documents, selected: list[Choice], limit: int
+    ) -> tuple[list[FacetValue], bool]:
+        raise NotImplementedError
+
+
+def _top(rows, selected_values, limit, label_of):
+    """Selected values first (always shown) then the most frequent others; (values, has_more).
+
+    `rows` are (value, label, count) ordered selected-first then by count and are at most
+    `limit + len(selected) + 1` long, so `has_more` is exact without a second query.
+    """
+    values, others = [], 0
+    for value, label, count in rows:
+        is_selected = value in selected_values
+        if not is_selected:
+            others += 1
+            if others > limit:
+                return _by_count(values), True
+        values.append(FacetValue(value, label_of(value, label), count, is_selected))
+    return _by_count(values), False
+
+
+def _by_count(values):
+    return sorted(values, key=lambda v: (-v.count, v.label.casefold()))
+
+
+class ChoiceFacet(Facet):
+    """A column with a fixed vocabulary: type, classification, language."""
+
+    def __init__(self, label, field_name, choices):
+        super().__init__(label)
+        self.field_name = field_name
+        self.choices = dict(choices)
+
+    def resolve(self, values):
+        return {v: Choice(v, self.choices[v], v) for v in values if v in self.choices}
+
+    def filter(self, documents, keys):
+        return documents.filter(**{f"{self.field_name}__in": keys})
+
+    def counts(self, documents, selected, limit):
+        rows = (
+            documents.order_by()
+            .values_list(self.field_name)
+            .annotate(n=Count("pk"))
+            .order_by("-n", self.field_name)
+        )
+        chosen = {c.value for c in selected}
+        rows = sorted(
+            [(value, self.choices.get(value, value), n) for value, n in rows],
+            key=lambda row: row[0] not in chosen,  # stable: selected first, then by count
+        )
+        return _top(rows, chosen, limit, lambda value, label: label)
+
+
+class SlugLookup:
+    """Resolve URL slugs of one model into Choices keyed by primary key (one query)."""
+
+    def __init__(self, model, label_field):
+        self.model = model
+        self.label_field = label_field
+
+    def __call__(self, slugs, prefix=""):
+        valid = [slug for slug in slugs if SLUG.match(slug)]
+        if not valid:
+            return {}
+        rows = self.model.objects.filter(slug__in=valid).values_list("slug", self.label_field, "pk")
+        return {f"{prefix}{slug}": Choice(f"{prefix}{slug}", label, pk) for slug, label, pk in rows}
+
+
+def _selected_first(selected_condition):
+    return Case(
+        When(selected_condition, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+
+
+class RelatedFacet(Facet):
+    """Documents linked to an authority or term through a table with a `document_id` column:
+    mentions of persons or places, themes."""
+
+    def __init__(self, label, through, target, label_field, conditions=None, count_distinct=False):
+        super().__init__(label)
+        self.through = through
+        self.target = target
+        self.conditions = conditions or Q()
+        self.count_distinct = count_distinct
+        target_model = through._meta.get_field(target).related_model
+        self.lookup = SlugLookup(target_model, label_field)
+        self.label_path = f"{target}__{label_field}"
+
+    def resolve(self, values):
+        return self.lookup(values)
+
+    def filter(self, documents, keys):
+        links = self.through.objects.filter(self.conditions, **{f"{self.target}_id__in": keys})
+        return documents.filter(pk__in=links.values("document_id"))
+
+    def counts(self, documents, selected, limit):
+        slug_path = f"{self.target}__slug"
+        slugs = [c.value for c in selected]
+        rows = (
+            self.through.objects.filter(
+                self.conditions,
+                document_id__in=documents.order_by().values("pk"),
+                **{f"{self.target}__isnull": False},
+            )
+            .values_list(slug_path, self.label_path)
+            .annotate(
+                n=Count("document_id", distinct=self.count_distinct),
+                chosen=_selected_first(Q(**{f"{slug_path}__in": slugs})),
+            )
+            .order_by("-chosen", "-n", self.label_path)[: limit + len(slugs) + 1]
+        )
+        rows = [(slug, label, n) for slug, label, n, _chosen in rows]
+        return _top(rows, set(slugs), limit, lambda value, label: label)
+
+
+class AgentFacet(Facet):
+    """Authors or recipients, persons and bodies together: values "person:<slug>" and
+    "organisation:<slug>"."""
+
+    KINDS = {"person": "person", "organisation": "organisation"}
+
+    def __init__(self, label, roles):
+        super().__init__(label)
+        self.roles = roles
+        self.persons = SlugLookup(Person, "preferred_name")
+        self.organisations = SlugLookup(Organisation, "name")
+
+    @staticmethod
+    def split(values, kind):
+        prefix = f"{kind}:"
+        return [v[len(prefix) :] for v in values if v.startswith(prefix)]
+
+    def resolve(self, values):
+        found = self.persons(self.split(values, "person"), prefix="person:")
+        found.update(self.organisations(self.split(values, "organisation"), prefix="organisation:"))
+        return {v: Choice(v, c.label, (v.split(":")[0], c.key)) for v, c in found.items()}
+
+    def filter(self, documents, keys):
+        persons = [pk for kind, pk in keys if kind == "person"]
+        bodies = [pk for kind, pk in keys if kind == "organisation"]
+        links = Correspondent.objects.filter(
+            Q(person_id__in=persons) | Q(organisation_id__in=bodies), role__in=self.roles
+        )
+        return documents.filter(pk__in=links.values("document_id"))
+
+    def counts(self, documents, selected, limit):
+        values = [c.value for c in selected]
+        chosen = Q(person__slug__in=self.split(values, "person")) | Q(
+            organisation__slug__in=self.split(values, "organisation")
+        )
+        rows = (
+            Correspondent.objects.filter(
+                role__in=self.roles, document_id__in=documents.order_by().values("pk")
+            )
+            .values_list(
+                "person__slug", "person__preferred_name", "organisation__slug", "organisation__name"
+            )
+            .annotate(n=Count("document_id", distinct=True), chosen=_selected_first(chosen))
+            .order_by("-chosen", "-n", "person__sort_name", "organisation__name")[
+                : limit + len(values) + 1
+            ]
+        )
+        rows = [
+            (f"person:{p_slug}", p_name, n) if p_slug else (f"organisation:{o_slug}", o_name, n)
+            for p_slug, p_name, o_slug, o_name, n, _chosen in rows
+        ]
+        return _top(rows, set(values), limit, lambda value, label: label)
+
+
+class ForeignKeyFacet(Facet):
+    """A foreign key on the document: its collection, its place of origin."""
+
+    def __init__(self, label, field_name, model, label_field):
+        super().__init__(label)
+        self.field_name = field_name
+        self.label_path = f"{field_name}__{label_field}"
+        self.lookup = SlugLookup(model, label_field)
+
+    def resolve(self, values):
+        return self.lookup(values)
+
+    def filter(self, documents, keys):
+        return documents.filter(**{f"{self.field_name}_id__in": keys})
+
+    def counts(self, documents, selected, limit):
+        slug_path = f"{self.field_name}__slug"
+        slugs = [c.value for c in selected]
+        rows = (
+            documents.order_by()
+            .filter(**{f"{self.field_name}__isnull": False})
+            .values_list(slug_path, self.label_path)
+            .annotate(n=Count("pk"), chosen=_selected_first(Q(**{f"{slug_path}__in": slugs})))
+            .order_by("-chosen", "-n", self.label_path)[: limit + len(slugs) + 1]
+        )
+        rows = [(slug, label, n) for slug, label, n, _chosen in rows]
+        return _top(rows, set(slugs), limit, lambda value, label: label)
+
+
+def year_counts(documents) -> dict[int, int]:
+    """Published documents per year of their start date: one GROUP BY query."""
+    rows = (
+        documents.order_by()
+        .filter(date_start__isnull=False)
+        .annotate(year=ExtractYear("date_start"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+    )
+    return {int(year): n for year, n in rows}
+
+
+class PeriodFacet(Facet):
+    """Year or decade of the start date; values "1921" or "1920" (also "1920s")."""
+
+    chronological = True
+
+    def __init__(self, label, span):
+        super().__init__(label)
+        self.span = span
+
+    def resolve(self, values):
+        found = {}
+        for value in values:
+            number = value.removesuffix("s") if self.span == 10 else value
+            if re.fullmatch(r"\d{4}", number) and int(number) % self.span == 0:
+                found[value] = Choice(number, self.period_label(int(number)), int(number))
+        return found
+
+    def period_label(self, start):
+        return f"{start}s" if self.span == 10 else str(start)
+
+    def filter(self, documents, keys):
+        condition = Q()
+        for start in keys:
+            condition |= Q(
+                date_start__gte=datetime.date(start, 1, 1),
+                date_start__lte=datetime.date(start + self.span - 1, 12, 31),
+            )
+        return documents.filter(condition)
+
+    def counts(self, documents, selected, limit):
+        periods = {}
+        for year, n in year_counts(documents).items():
+            start = year - year % self.span
+            periods[start] = periods.get(start, 0) + n
+        chosen = {c.key for c in selected}
+        for start in chosen - periods.keys():
+            periods[start] = 0
+        values = [
+            FacetValue(str(start), self.period_label(start), n, start in chosen)
+            for start, n in sorted(periods.items())
+        ]
+        return values, False
+
+
+class ScansFacet(Facet):
+    CHOICES = {"yes": "With scans", "no": "Without scans"}
+
+    def resolve(self, values):
+        return {v: Choice(v, self.CHOICES[v], v) for v in values if v in self.CHOICES}
+
+    @staticmethod
+    def has_scans():
+        return Exists(Scan.objects.filter(document_id=OuterRef("pk")))
+
+    def filter(self, documents, keys):
+        if set(keys) == {"yes"}:
+            return documents.filter(self.has_scans())
+        if set(keys) == {"no"}:
+            return documents.filter(~self.has_scans())
+        return documents
+
+    def counts(self, documents, selected, limit):
+        totals = documents.order_by().aggregate(
+            total=Count("pk"), yes=Count("pk", filter=Q(self.has_scans()))
+        )
+        chosen = {c.value for c in selected}
+        counts = {"yes": totals["yes"], "no": totals["total"] - totals["yes"]}
+        values = [
+            FacetValue(value, label, counts[value], value in chosen)
+            for value, label in self.CHOICES.items()
+            if counts[value] or value in chosen
+        ]
+        return values, False
+
+
+def theme_facet():
+    return RelatedFacet("Theme or region", Document.themes.through, "theme", "name")
+
+
+def person_mentioned_facet():
+    return RelatedFacet(
+        "Person mentioned", Mention, "person", "preferred_name", Q(person__isnull=False)
+    )
+
+
+def place_mentioned_facet():
+    return RelatedFacet("Place mentioned", Mention, "place", "name", Q(place__isnull=False))
+
+
+def compute_facets(filterset, expanded=()) -> list[FacetResult]:
+    """Counts of every facet of `filterset`, each over the results of the other filters."""
+    results = []
+    for name, facet_filter in filterset.facet_filters():
+        facet = facet_filter.facet
+        selected = filterset.selected_choices(name)
+        is_expanded = name in expanded
+        values, has_more = facet.counts(
+            filterset.queryset_without(name),
+            selected,
+            EXPANDED_LIMIT if is_expanded else DEFAULT_LIMIT,
+        )
+        results.append(
+            FacetResult(
+                name=name,
+                label=facet.label,
+                values=values,
+                has_more=has_more,
+                expanded=is_expanded,
+                chronological=facet.chronological,
+                selected=[v for v in values if v.selected],
+            )
+        )
+    return results
