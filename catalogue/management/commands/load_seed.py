@@ -15,3 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         paths = [str(FIXTURES_DIR / name) for name in SEED_FIXTURES]
         call_command("loaddata", *paths, verbosity=options["verbosity"])
+        # loaddata bypasses the signals that keep the search index fresh.
+        call_command("rebuild_search_index", verbosity=options["verbosity"])
