@@ -39,6 +39,27 @@ def marker_in_body(marker: str, body: str) -> bool:
     return marker in body
 
 
+def marker_spans(marker: str, body: str) -> list[tuple[int, int]]:
+    """Where a footnote's marker occurs in the body: (start, end) of each occurrence, in order.
+
+    Uses the same rules as `marker_in_body`: a number as a lone word or in brackets, an exact
+    asterisk group, any other marker literally.
+    """
+    marker, body = marker.strip(), body or ""
+    if not marker:
+        return []
+    if marker.isdigit():
+        matches = [
+            *bare_number_pattern(marker).finditer(body),
+            *re.finditer(re.escape(f"[{marker}]"), body),
+        ]
+    elif set(marker) == {"*"}:
+        matches = [m for m in _ASTERISKS.finditer(body) if m.group(0) == marker]
+    else:
+        matches = list(re.finditer(re.escape(marker), body))
+    return sorted(match.span() for match in matches)
+
+
 def mismatched_markers(body: str, footnote_markers: list[str]) -> tuple[list[str], list[str]]:
     """(markers in the body with no footnote, footnote markers absent from the body)."""
     footnote_markers = [m.strip() for m in footnote_markers]
