@@ -295,6 +295,16 @@ def is_short(line: str, words: int = 8) -> bool:
     return len(line) <= 80 and len(line.split()) <= words
 
 
+def is_office_line(line: str) -> bool:
+    """ "Representative of the peopleʹs commissariat of the RSFSR" above a signature."""
+    return (
+        bool(OFFICE_WORDS.search(line))
+        and is_short(line, words=12)
+        and "," not in line
+        and not line.endswith(_TERMINAL)
+    )
+
+
 def is_signature(line: str) -> bool:
     if re.fullmatch(r"\[[^\[\]]{2,60}\]", line):
         return True
@@ -494,7 +504,7 @@ class _DocumentBuilder:
             signature = lines.pop()
             doc.signature_supplied = signature.startswith("[") and signature.endswith("]")
             doc.signature = signature.strip("[]").strip() if doc.signature_supplied else signature
-            if OFFICE_WORDS.search(lines[-1]) and is_short(lines[-1], words=12):
+            if is_office_line(lines[-1]):
                 doc.signatory_office = lines[-1].rstrip(".,")
         if lines and is_salutation(lines[0]):
             doc.salutation = lines[0]

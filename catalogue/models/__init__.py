@@ -7,6 +7,12 @@ from .documents import (
     Mention,
 )
 from .footnotes import Footnote, FootnoteKind
+from .imports import (  # noqa: F401  (issue 5: the importer's suggestions)
+    AuthoritySuggestion,
+    SuggestionKind,
+    SuggestionRole,
+    SuggestionStatus,
+)
 from .people import Office, Organisation, OrganisationName, Person, PersonName
 from .places import Place, PlaceKind, PlaceName
 from .scans import Rights, Scan

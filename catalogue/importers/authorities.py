@@ -1,0 +1,220 @@
+"""Names in a parsed document -> existing persons, places and organisations, or suggestions.
+
+Matching is by name and name variant, insensitive to case and typography (catalogue.text
+name_key, AuthorityQuerySet.matching_name). Kept honest and simple, precision before recall:
+
+- correspondents: the name closing the heading's sender or recipient part, the addressee
+  line, and a signature that names someone; an unmatched name becomes a suggestion;
+- bodies whose heading part names no person ("the NKID of the USSR") are looked up as
+  organisations, never suggested;
+- mentions: known names and variants found word for word in the body and footnote texts
+  (longest first, so "Yusuf Kemal" is not also "Kemal"); unknown names in running text are
+  not guessed at;
+- place of origin ("from Ankara"): matched, or suggested.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from catalogue.models import (
+    Organisation,
+    OrganisationName,
+    Person,
+    PersonName,
+    Place,
+    PlaceName,
+    SuggestionKind,
+    SuggestionRole,
+)
+from catalogue.text import fold, name_key
+
+from .parser import ParsedDocument
+
+MODELS = {
+    SuggestionKind.PERSON: (Person, PersonName, "person"),
+    SuggestionKind.ORGANISATION: (Organisation, OrganisationName, "organisation"),
+    SuggestionKind.PLACE: (Place, PlaceName, "place"),
+}
+LONGEST_NAME_WORDS = 4
+# Short keys ("us", "rf") match too many ordinary words to be trusted in running text.
+SHORTEST_MENTION_KEY = 4
+LOOKUP_CHUNK = 500
+
+
+@dataclass
+class NameMatch:
+    kind: str
+    role: str
+    name: str
+    office: str = ""
+    record: object = None  # the matched record, None when unmatched
+    ambiguous: bool = False  # several records answer to the name
+
+    @property
+    def matched(self) -> bool:
+        return self.record is not None
+
+
+@dataclass
+class DocumentNames:
+    correspondents: list[NameMatch] = field(default_factory=list)
+    mentions: list[NameMatch] = field(default_factory=list)
+    footnote_mentions: dict = field(default_factory=dict)  # footnote index -> [NameMatch]
+    place_of_origin: NameMatch | None = None
+
+    @property
+    def unmatched(self) -> list[NameMatch]:
+        names = [*self.correspondents, *self.mentions]
+        if self.place_of_origin:
+            names.append(self.place_of_origin)
+        return [name for name in names if not name.matched]
+
+    @property
+    def matched(self) -> list[NameMatch]:
+        names = [*self.correspondents, *self.mentions]
+        if self.place_of_origin:
+            names.append(self.place_of_origin)
+        return [name for name in names if name.matched]
+
+
+def find_record(kind: str, name: str) -> tuple[object, bool]:
+    """(the one record answering to the name or None, whether several do)."""
+    model = MODELS[kind][0]
+    records = list(model.objects.matching_name(name)[:2])
+    if len(records) == 1:
+        return records[0], False
+    return None, len(records) > 1
+
+
+def _name_match(kind, role, name, office="") -> NameMatch:
+    record, ambiguous = find_record(kind, name)
+    return NameMatch(kind, role, name, office, record, ambiguous)
+
+
+def correspondents(parsed: ParsedDocument) -> list[NameMatch]:
+    found = []
+    person = SuggestionKind.PERSON
+    if parsed.sender_name:
+        found.append(_name_match(person, SuggestionRole.AUTHOR, parsed.sender_name,
+                                 parsed.sender_office))  # fmt: skip
+    elif organisation := _organisation(parsed.sender_office):
+        found.append(NameMatch(SuggestionKind.ORGANISATION, SuggestionRole.AUTHOR,
+                               parsed.sender_office, "", organisation))  # fmt: skip
+    if parsed.recipient_name:
+        found.append(_name_match(person, SuggestionRole.RECIPIENT, parsed.recipient_name,
+                                 parsed.recipient_office))  # fmt: skip
+    elif organisation := _organisation(parsed.recipient_office):
+        found.append(NameMatch(SuggestionKind.ORGANISATION, SuggestionRole.RECIPIENT,
+                               parsed.recipient_office, "", organisation))  # fmt: skip
+    if name := parsed.signature_name:
+        signatory = _name_match(person, SuggestionRole.SIGNATORY, name, parsed.signatory_office)
+        if not signatory.matched and _is_surname_of(name, parsed.sender_name):
+            # "Aralov" signing what the heading sends from "S. I. Aralov": the same person.
+            signatory = _name_match(person, SuggestionRole.SIGNATORY, parsed.sender_name,
+                                    parsed.signatory_office or parsed.sender_office)  # fmt: skip
+        found.append(signatory)
+        if not parsed.sender_name:
+            # The heading gives only an office ("Letter from the people's commissar ..."):
+            # whoever signed is the author.
+            found.append(
+                NameMatch(
+                    person,
+                    SuggestionRole.AUTHOR,
+                    name,
+                    parsed.sender_office,
+                    signatory.record,
+                    signatory.ambiguous,
+                )  # fmt: skip
+            )
+    return found
+
+
+def _is_surname_of(name: str, full_name: str) -> bool:
+    return bool(full_name) and name_key(name) == name_key(full_name.split()[-1])
+
+
+def _organisation(office: str):
+    """A body named by a heading part: "NKID of the USSR", "people's commissariat of ..."."""
+    if not office:
+        return None
+    for candidate in (office, re.split(r"\s+of\s+the\s+", office, maxsplit=1)[0]):
+        record, _ = find_record(SuggestionKind.ORGANISATION, candidate)
+        if record:
+            return record
+    return None
+
+
+# --- Mentions in running text ------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:['\u02b9\u2019][^\W_]+)*", re.UNICODE)
+
+
+def _ngrams(text: str):
+    """(start word, word count, key, printed span) for every run of 1..4 words."""
+    words = list(_WORD.finditer(text))
+    for size in range(LONGEST_NAME_WORDS, 0, -1):
+        for start in range(len(words) - size + 1):
+            first, last = words[start], words[start + size - 1]
+            printed = text[first.start() : last.end()]
+            key = fold(printed).replace(" ", "")
+            if len(key) >= SHORTEST_MENTION_KEY:
+                yield start, size, key, printed
+
+
+def _records_by_key(kind: str, keys: set[str]) -> dict[str, set[int]]:
+    model, variant_model, relation = MODELS[kind]
+    found: dict[str, set[int]] = {}
+    keys = sorted(keys)
+    for index in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[index : index + LOOKUP_CHUNK]
+        for key, pk in model.objects.filter(name_key__in=chunk).values_list("name_key", "pk"):
+            found.setdefault(key, set()).add(pk)
+        variants = variant_model.objects.filter(key__in=chunk).values_list("key", relation)
+        for key, pk in variants:
+            found.setdefault(key, set()).add(pk)
+    return found
+
+
+def mentions_in(text: str) -> list[NameMatch]:
+    """Known persons, places and organisations named word for word in the text."""
+    if not text:
+        return []
+    grams = list(_ngrams(text))
+    keys = {key for _, _, key, _ in grams}
+    by_kind = {kind: _records_by_key(kind, keys) for kind in MODELS}
+    taken: set[int] = set()
+    found: dict[tuple[str, int], str] = {}
+    for start, size, key, printed in grams:  # longest runs first
+        positions = set(range(start, start + size))
+        if positions & taken:
+            continue
+        hits = [(kind, pks) for kind, index in by_kind.items() if (pks := index.get(key))]
+        if len(hits) != 1 or len(hits[0][1]) != 1:
+            continue  # unknown, or ambiguous between records: leave it to the archivist
+        kind, pks = hits[0]
+        taken |= positions
+        found.setdefault((kind, next(iter(pks))), printed)
+    return _with_records(found)
+
+
+def _with_records(found: dict) -> list[NameMatch]:
+    matches = []
+    for kind in MODELS:
+        pks = [pk for (k, pk) in found if k == kind]
+        records = MODELS[kind][0].objects.in_bulk(pks)
+        for pk in pks:
+            matches.append(NameMatch(kind, SuggestionRole.MENTION, found[(kind, pk)], "",
+                                     records[pk]))  # fmt: skip
+    return matches
+
+
+def document_names(parsed: ParsedDocument) -> DocumentNames:
+    names = DocumentNames(correspondents=correspondents(parsed), mentions=mentions_in(parsed.body))
+    for index, note in enumerate(parsed.footnotes):
+        if matches := mentions_in(note.text):
+            names.footnote_mentions[index] = matches
+    if parsed.place_of_origin:
+        names.place_of_origin = _name_match(
+            SuggestionKind.PLACE, SuggestionRole.PLACE_OF_ORIGIN, parsed.place_of_origin
+        )
+    return names
