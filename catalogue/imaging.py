@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import math
 import os
 import tempfile
 import warnings
@@ -276,14 +277,22 @@ def make_derivatives(source) -> tuple[Derivative, Derivative]:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(source, formats=ACCEPTED_FORMATS) as original:
             check_pixels(*original.size)
-            original.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))  # JPEG only: decode smaller
-            image = ImageOps.exif_transpose(original)
-    image = web_ready(image)
+            original.draft("RGB", draft_size(original.size, DISPLAY_SIZE))  # JPEG: decode less
+            original.load()
+            if exif_orientation(original) != 1:
+                ImageOps.exif_transpose(original, in_place=True)
+    image = web_ready(original)
     image.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     display = encode_jpeg(image, DISPLAY_QUALITY)
     image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     thumbnail = encode_jpeg(image, THUMBNAIL_QUALITY)
     return display, thumbnail
+
+
+def draft_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    """The smallest size whose longest side still reaches `longest` (for JPEG draft mode)."""
+    scale = min(longest / max(size), 1)
+    return math.ceil(size[0] * scale), math.ceil(size[1] * scale)
 
 
 def web_ready(image: Image.Image) -> Image.Image:

@@ -26,10 +26,13 @@ def scan_upload_to(instance, filename):
 
 
 class ScanQuerySet(models.QuerySet):
+    def ready(self):
+        """Scans whose display image and thumbnail exist (they may be stale)."""
+        return self.exclude(display="").exclude(thumbnail="")
+
     def public(self):
         """Scans of published documents whose derivatives are ready to show."""
-        published = Document.objects.published()
-        return self.filter(document__in=published).exclude(display="").exclude(thumbnail="")
+        return self.filter(document__in=Document.objects.published()).ready()
 
     def needing_derivatives(self):
         """Scans without derivatives, or whose derivatives were made from another file or recipe."""

@@ -1,3 +1,18 @@
 """Scan images and IIIF manifests (issue 6)."""
 
-urlpatterns = []
+from django.urls import path
+
+from catalogue.views.scans import ManifestView, ScanDownloadView
+
+urlpatterns = [
+    path(
+        "documents/<str:identifier>/iiif/manifest.json",
+        ManifestView.as_view(),
+        name="iiif-manifest",
+    ),
+    path(
+        "documents/<str:identifier>/pages/<int:page>/original/",
+        ScanDownloadView.as_view(),
+        name="scan-download",
+    ),
+]
