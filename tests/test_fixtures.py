@@ -2,7 +2,7 @@
 
 loaddata bypasses save(), so every value save() would compute (derived dates, name keys,
 identifiers, slugs) is written into the fixtures by hand; these tests hold them to what the
-models compute. The texts are checked against copies of the corpus pages in tests/data.
+models compute. The texts are checked against the copies of the corpus pages in tests/data/pages.
 """
 
 import datetime
@@ -36,7 +36,7 @@ from catalogue.text import name_key
 from tests.factories import make_document
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-PAGES = Path(__file__).parent / "data" / "seed_pages"
+PAGES = Path(__file__).parent / "data" / "pages"  # copies of ../shared/corpus
 
 # The corpus page each seed document was catalogued from.
 SOURCE_PAGES = {
