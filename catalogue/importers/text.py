@@ -103,7 +103,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     if declared:
         name = declared.group(1).decode("ascii", "replace")
         try:
-            return data.decode(name), [f"The page is not UTF-8; read it as {name} (declared)."]
+            return data.decode(name), []  # the page says what it is
         except (LookupError, UnicodeDecodeError):
             pass
     return _guess_single_byte(data)
