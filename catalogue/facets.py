@@ -65,6 +65,8 @@ class FacetResult:
     expanded: bool = False
     chronological: bool = False
     selected: list[FacetValue] = field(default_factory=list)
+    more_url: str = ""  # set by the view: the same page with this facet expanded or not
+    fewer_url: str = ""
 
     def __bool__(self):
         return bool(self.values)
@@ -88,21 +90,25 @@ class Facet:
         raise NotImplementedError
 
 
-def _top(rows, selected_values, limit, label_of):
-    """Selected values first (always shown) then the most frequent others; (values, has_more).
+def _top(rows, selected, limit):
+    """Selected values (always shown, with 0 when absent) and the most frequent others.
 
-    `rows` are (value, label, count) ordered selected-first then by count and are at most
-    `limit + len(selected) + 1` long, so `has_more` is exact without a second query.
+    `rows` are (value, label, count), selected ones first, then by count; at most
+    `limit + len(selected) + 1` of them are needed, so `has_more` is exact without a second
+    query. Returns (values sorted by count, has_more).
     """
-    values, others = [], 0
+    chosen = {choice.value: choice for choice in selected}
+    values, others, has_more = [], 0, False
     for value, label, count in rows:
-        is_selected = value in selected_values
-        if not is_selected:
+        if value not in chosen:
             others += 1
             if others > limit:
-                return _by_count(values), True
-        values.append(FacetValue(value, label_of(value, label), count, is_selected))
-    return _by_count(values), False
+                has_more = True
+                break
+        values.append(FacetValue(value, label, count, value in chosen))
+    present = {v.value for v in values}
+    values += [FacetValue(c.value, c.label, 0, True) for c in selected if c.value not in present]
+    return _by_count(values), has_more
 
 
 def _by_count(values):
@@ -135,7 +141,7 @@ class ChoiceFacet(Facet):
             [(value, self.choices.get(value, value), n) for value, n in rows],
             key=lambda row: row[0] not in chosen,  # stable: selected first, then by count
         )
-        return _top(rows, chosen, limit, lambda value, label: label)
+        return _top(rows, selected, limit)
 
 
 class SlugLookup:
@@ -197,7 +203,7 @@ class RelatedFacet(Facet):
             .order_by("-chosen", "-n", self.label_path)[: limit + len(slugs) + 1]
         )
         rows = [(slug, label, n) for slug, label, n, _chosen in rows]
-        return _top(rows, set(slugs), limit, lambda value, label: label)
+        return _top(rows, selected, limit)
 
 
 class AgentFacet(Facet):
@@ -251,7 +257,7 @@ class AgentFacet(Facet):
             (f"person:{p_slug}", p_name, n) if p_slug else (f"organisation:{o_slug}", o_name, n)
             for p_slug, p_name, o_slug, o_name, n, _chosen in rows
         ]
-        return _top(rows, set(values), limit, lambda value, label: label)
+        return _top(rows, selected, limit)
 
 
 class ForeignKeyFacet(Facet):
@@ -280,7 +286,7 @@ class ForeignKeyFacet(Facet):
             .order_by("-chosen", "-n", self.label_path)[: limit + len(slugs) + 1]
         )
         rows = [(slug, label, n) for slug, label, n, _chosen in rows]
-        return _top(rows, set(slugs), limit, lambda value, label: label)
+        return _top(rows, selected, limit)
 
 
 def year_counts(documents) -> dict[int, int]:
@@ -308,8 +314,8 @@ class PeriodFacet(Facet):
         found = {}
         for value in values:
             number = value.removesuffix("s") if self.span == 10 else value
-            if re.fullmatch(r"\d{4}", number) and int(number) % self.span == 0:
-                found[value] = Choice(number, self.period_label(int(number)), int(number))
+            if re.fullmatch(r"[1-9]\d{3}", number) and int(number) % self.span == 0:
+                found[value] = Choice(value, self.period_label(int(number)), int(number))
         return found
 
     def period_label(self, start):

@@ -4,4 +4,9 @@ from . import citations, public, scans
 
 app_name = "catalogue"
 
-urlpatterns = [*public.urlpatterns, *citations.urlpatterns, *scans.urlpatterns]
+urlpatterns = [
+    *public.urlpatterns,
+    *citations.urlpatterns,
+    *scans.urlpatterns,
+    *public.trailing_patterns,
+]

@@ -1,11 +1,20 @@
-from .authorities import OrganisationDetailView, PersonDetailView, PlaceDetailView
-from .documents import CollectionDetailView, DocumentDetailView, HomeView
+from .authorities import (
+    OrganisationDetailView,
+    PersonDetailView,
+    PersonListView,
+    PlaceDetailView,
+    PlaceListView,
+)
+from .documents import CollectionDetailView, DocumentDetailView, DocumentListView, HomeView
 
 __all__ = [
     "CollectionDetailView",
     "DocumentDetailView",
+    "DocumentListView",
     "HomeView",
     "OrganisationDetailView",
     "PersonDetailView",
+    "PersonListView",
     "PlaceDetailView",
+    "PlaceListView",
 ]

@@ -1,18 +1,248 @@
-from django.views.generic import DetailView
+"""Public pages of persons, organisations and places, and the indexes of persons and places.
 
-from catalogue.models import Organisation, Person, Place
+Every count and list starts from published documents only.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.urls import reverse
+from django.views.generic import DetailView, TemplateView
+
+from catalogue.facets import AUTHORS, RECIPIENTS
+from catalogue.models import (
+    Correspondent,
+    Document,
+    Mention,
+    Office,
+    Organisation,
+    Person,
+    Place,
+    Status,
+)
+
+from .documents import (
+    evaluated_rows,
+    list_rows,
+    paginate,
+    pagination_links,
+    published_documents,
+    query_string,
+)
+
+SHOWN_PER_GROUP = 10
+INDEX_PER_PAGE = 100
 
 
-class PersonDetailView(DetailView):
+@dataclass
+class DocumentGroup:
+    """Documents in one relation to an authority, with their count and the filtered list URL."""
+
+    key: str
+    title: str
+    count: int
+    documents: list
+    list_url: str
+
+
+def document_group(key, title, documents, list_url):
+    documents = documents.order_by(F("date_start").asc(nulls_last=True), "identifier")
+    return DocumentGroup(
+        key=key,
+        title=title,
+        count=documents.count(),
+        documents=evaluated_rows(list_rows(documents)[:SHOWN_PER_GROUP]),
+        list_url=list_url,
+    )
+
+
+def linked_documents(model, **lookup):
+    """Published documents with a row in `model` (Mention or Correspondent) matching `lookup`."""
+    links = model.objects.filter(**lookup).values("document_id")
+    return published_documents().filter(pk__in=links)
+
+
+def documents_url(parameter, value):
+    """The document list filtered by one value, e.g. /documents/?author=person%3Achicherin."""
+    params = QueryDict(mutable=True)
+    params[parameter] = value
+    return reverse("catalogue:document-list") + query_string(params)
+
+
+class AgentDetailView(DetailView):
+    """Shared by persons and organisations: documents written, received and mentioning them."""
+
+    agent_field = ""  # "person" or "organisation"
+
+    def agent_value(self):
+        return f"{self.agent_field}:{self.object.slug}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agent = {self.agent_field: self.object}
+        context["groups"] = [
+            document_group(
+                "written",
+                "Written or signed",
+                linked_documents(Correspondent, role__in=AUTHORS, **agent),
+                documents_url("author", self.agent_value()),
+            ),
+            document_group(
+                "received",
+                "Received",
+                linked_documents(Correspondent, role__in=RECIPIENTS, **agent),
+                documents_url("recipient", self.agent_value()),
+            ),
+            document_group(
+                "mentioned",
+                "Mentioning",
+                linked_documents(Mention, **agent),
+                documents_url("person", self.object.slug)
+                if self.agent_field == "person"
+                else documents_url("q", str(self.object)),
+            ),
+        ]
+        return context
+
+
+class PersonDetailView(AgentDetailView):
     model = Person
     template_name = "catalogue/person_detail.html"
+    context_object_name = "person"
+    agent_field = "person"
+
+    def get_queryset(self):
+        return Person.objects.prefetch_related(
+            "variants",
+            Prefetch("offices", queryset=Office.objects.select_related("organisation")),
+        )
 
 
-class OrganisationDetailView(DetailView):
+class OrganisationDetailView(AgentDetailView):
     model = Organisation
     template_name = "catalogue/organisation_detail.html"
+    context_object_name = "organisation"
+    agent_field = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.prefetch_related(
+            "variants", Prefetch("offices", queryset=Office.objects.select_related("person"))
+        )
 
 
 class PlaceDetailView(DetailView):
     model = Place
     template_name = "catalogue/place_detail.html"
+    context_object_name = "place"
+
+    def get_queryset(self):
+        return Place.objects.prefetch_related("variants")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        place = self.object
+        context["groups"] = [
+            document_group(
+                "written",
+                "Written at",
+                published_documents().filter(place_of_origin=place),
+                documents_url("origin", place.slug),
+            ),
+            document_group(
+                "mentioned",
+                "Mentioning",
+                linked_documents(Mention, place=place),
+                documents_url("place", place.slug),
+            ),
+        ]
+        return context
+
+
+# --- Indexes ----------------------------------------------------------------------------------
+
+
+def published_link_count(model, field, **lookup):
+    """Per authority row: how many published documents are linked through `model`."""
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")}, document__status=Status.PUBLISHED, **lookup)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("document_id", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+class AuthorityIndexView(TemplateView):
+    """A paginated index of authorities that appear in published documents, with counts."""
+
+    sorts = {"name": "Name", "count": "Number of documents"}
+    name_ordering = ()
+    count_fields = ()
+
+    def authorities(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        sort = (params.getlist("sort") or ["name"])[-1]
+        notices = []
+        if sort not in self.sorts:
+            notices.append("Unknown sort ignored; sorted by name.")
+            sort = "name"
+        authorities = self.authorities()
+        has_documents = Q()
+        for field in self.count_fields:
+            has_documents |= Q(**{f"{field}__gt": 0})
+        authorities = authorities.filter(has_documents)
+        if sort == "count":
+            total = sum((F(field) for field in self.count_fields[1:]), F(self.count_fields[0]))
+            authorities = authorities.order_by(total.desc(), *self.name_ordering)
+        else:
+            authorities = authorities.order_by(*self.name_ordering)
+        page, page_notices = paginate(authorities, params, per_page=INDEX_PER_PAGE)
+        context.update(
+            page_obj=page,
+            authorities=list(page.object_list),
+            total=page.paginator.count,
+            sort=sort,
+            sorts=self.sorts,
+            notices=notices + page_notices,
+            **pagination_links(page, params),
+        )
+        return context
+
+
+class PersonListView(AuthorityIndexView):
+    template_name = "catalogue/person_list.html"
+    name_ordering = ("sort_name", "pk")
+    count_fields = ("correspondence_count", "mention_count")
+
+    def authorities(self):
+        return Person.objects.annotate(
+            correspondence_count=published_link_count(Correspondent, "person"),
+            mention_count=published_link_count(Mention, "person"),
+        )
+
+
+class PlaceListView(AuthorityIndexView):
+    template_name = "catalogue/place_list.html"
+    name_ordering = ("name", "pk")
+    count_fields = ("origin_count", "mention_count")
+
+    def authorities(self):
+        origin = (
+            Document.objects.published()
+            .filter(place_of_origin=OuterRef("pk"))
+            .order_by()
+            .values("place_of_origin")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Place.objects.annotate(
+            origin_count=Coalesce(Subquery(origin, output_field=IntegerField()), 0),
+            mention_count=published_link_count(Mention, "place"),
+        )

@@ -1,6 +1,332 @@
+"""Public pages about documents: home, the faceted list, the reading page, collections."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
-from catalogue.models import Collection, Document
+from catalogue import search
+from catalogue.facets import compute_facets, year_counts
+from catalogue.filters import SORTS, DocumentFilter, shown
+from catalogue.markers import marker_spans
+from catalogue.models import (
+    Collection,
+    Correspondent,
+    CorrespondentRole,
+    Document,
+    Mention,
+    Scan,
+    Status,
+)
+
+PER_PAGE = 20
+LATEST = 8
+VIEW_PARAMETERS = {"page", "more"}  # read by the view, not by DocumentFilter
+AUTHOR_ROLES = {CorrespondentRole.AUTHOR, CorrespondentRole.SIGNATORY}
+
+
+def published_documents():
+    return Document.objects.published().defer("search_text", "search_vector")
+
+
+def with_correspondents(documents):
+    """Prefetch authors and recipients with their persons or bodies (one query per page)."""
+    return documents.prefetch_related(
+        Prefetch(
+            "correspondents",
+            queryset=Correspondent.objects.select_related("person", "organisation").order_by(
+                "order", "pk"
+            ),
+        )
+    )
+
+
+def list_rows(documents):
+    """What a list of documents shows: no body, correspondents prefetched, scans flagged."""
+    return with_correspondents(
+        documents.select_related("place_of_origin")
+        .defer("body", "distribution", "editorial_note", "import_warnings")
+        .annotate(has_scans=Exists(Scan.objects.filter(document_id=OuterRef("pk"))))
+    )
+
+
+def split_correspondents(document):
+    """(authors and signatories, recipients) from the prefetched correspondents."""
+    correspondents = list(document.correspondents.all())
+    return (
+        [c for c in correspondents if c.role in AUTHOR_ROLES],
+        [c for c in correspondents if c.role not in AUTHOR_ROLES],
+    )
+
+
+def evaluated_rows(documents):
+    """The documents of a list_rows() queryset, with `authors` and `recipients` set."""
+    documents = list(documents)
+    for document in documents:
+        document.authors, document.recipients = split_correspondents(document)
+    return documents
+
+
+def years_with_counts(documents):
+    return sorted(year_counts(documents).items())
+
+
+# --- Query strings ----------------------------------------------------------------------------
+
+
+def query_string(params, **changes):
+    """`params` (a QueryDict) re-encoded with `changes` (name=list of values, or None to drop)."""
+    params = params.copy()
+    params.pop("page", None)
+    for name, values in changes.items():
+        if values is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, values)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def without_value(params, name, value):
+    return query_string(params, **{name: [v for v in params.getlist(name) if v != value]})
+
+
+@dataclass
+class Chip:
+    label: str
+    remove_url: str
+
+
+def active_filter_chips(filterset, params):
+    chips = []
+    terms = filterset.search_terms
+    if terms:
+        chips.append(Chip(f"Search: {terms.raw}", query_string(params, q=None, sort=None)))
+    for name in ("date_from", "date_to"):
+        if filterset.cleaned.get(name):
+            label = filterset.filters[name].label
+            chips.append(
+                Chip(f"{label}: {params.getlist(name)[-1]}", query_string(params, **{name: None}))
+            )
+    for name, facet_filter in filterset.facet_filters():
+        for choice in filterset.selected_choices(name):
+            chips.append(
+                Chip(
+                    f"{facet_filter.label}: {choice.label}",
+                    without_value(params, name, choice.value),
+                )
+            )
+    return chips
+
+
+def unknown_parameter_notices(params, filterset):
+    known = set(filterset.filters) | VIEW_PARAMETERS
+    unknown = [name for name in params if name not in known]
+    if not unknown:
+        return []
+    return ["Ignored unknown parameters: " + ", ".join(shown(name) for name in unknown[:5]) + "."]
+
+
+# --- Pagination -------------------------------------------------------------------------------
+
+
+def paginate(queryset, params, per_page=PER_PAGE):
+    """(page, notices). Bad page numbers fall back to the first or last page, with a notice.
+
+    The paginator counts once (Paginator.count is cached); the page query is the second.
+    """
+    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    notices = []
+    values = [v for v in params.getlist("page") if v.strip()]
+    number = 1
+    if values:
+        if len(set(values)) > 1:
+            notices.append(f"Page: given {len(values)} times; used the last.")
+        raw = values[-1].strip()
+        if raw.isdigit() and len(raw) < 12:
+            number = int(raw)
+        else:
+            notices.append(f"Page {shown(raw)} is not a page number; showing the first page.")
+    if number < 1:
+        notices.append("Pages are numbered from 1; showing the first page.")
+        number = 1
+    elif number > paginator.num_pages:
+        notices.append(
+            f"Page {number} is past the end; showing the last page ({paginator.num_pages})."
+        )
+        number = paginator.num_pages
+    return paginator.page(number), notices
+
+
+def page_numbers(page):
+    """The first, last and nearby page numbers, with None where numbers are skipped."""
+    last = page.paginator.num_pages
+    nearby = range(max(1, page.number - 2), min(last, page.number + 2) + 1)
+    numbers, previous = [], 0
+    for number in sorted({1, last, *nearby}):
+        if number - previous > 1:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
+
+
+def page_url(params, number):
+    base = query_string(params)
+    return f"{base}&page={number}" if base != "?" else f"?page={number}"
+
+
+def pagination_links(page, params):
+    """Template context for pagination links that keep the filters."""
+    return {
+        "previous_url": page_url(params, page.number - 1) if page.has_previous() else "",
+        "next_url": page_url(params, page.number + 1) if page.has_next() else "",
+        "numbered_pages": [
+            (number, page_url(params, number) if number else "") for number in page_numbers(page)
+        ],
+    }
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class DocumentListView(TemplateView):
+    """/documents/: search, facets with counts, active filters, sort and pagination."""
+
+    template_name = "catalogue/document_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        filterset = DocumentFilter(params, queryset=published_documents(), request=self.request)
+        expanded = {name for name in params.getlist("more") if name in filterset.filters}
+        page, page_notices = paginate(list_rows(filterset.qs), params)
+        documents = evaluated_rows(page.object_list)
+        terms = filterset.search_terms
+        context.update(
+            filterset=filterset,
+            terms=terms,
+            search_query=terms.raw if terms else "",
+            page_obj=page,
+            documents=documents,
+            result_count=page.paginator.count,
+            snippets=search.headlines(documents, terms) if terms else {},
+            facets=compute_facets(filterset, expanded=expanded),
+            chips=active_filter_chips(filterset, params),
+            notices=[
+                *filterset.notices,
+                *page_notices,
+                *unknown_parameter_notices(params, filterset),
+            ],
+            sort=filterset.sort_order,
+            sorts=[(key, label) for key, label in SORTS.items() if key != "relevance" or terms],
+            date_from=(params.getlist("date_from") or [""])[-1][:64],
+            date_to=(params.getlist("date_to") or [""])[-1][:64],
+            expanded=sorted(expanded),
+            params=params,
+            previous_url=page_url(params, page.number - 1) if page.has_previous() else "",
+            next_url=page_url(params, page.number + 1) if page.has_next() else "",
+            numbered_pages=[
+                (number, page_url(params, number) if number else "")
+                for number in page_numbers(page)
+            ],
+        )
+        for facet in context["facets"]:
+            facet.more_url = query_string(params, more=[*expanded, facet.name]) + f"#{facet.name}"
+            facet.fewer_url = query_string(params, more=sorted(expanded - {facet.name}))
+        snippets = context["snippets"]
+        for document in documents:
+            document.snippet = snippets.get(document.pk, "")
+        return context
+
+
+class DocumentDetailView(DetailView):
+    """The reading page. /documents/<identifier>/<slug>/ redirects to the permanent URL."""
+
+    template_name = "catalogue/document_detail.html"
+    context_object_name = "document"
+
+    def get(self, request, *args, **kwargs):
+        if "slug" in kwargs:
+            document = get_object_or_404(published_documents(), identifier=kwargs["identifier"])
+            return HttpResponsePermanentRedirect(document.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        documents = with_correspondents(
+            published_documents().select_related("collection", "archive", "place_of_origin")
+        ).prefetch_related(
+            "themes",
+            Prefetch("scans", queryset=Scan.objects.order_by("page")),
+            "footnotes",
+            Prefetch(
+                "mentions",
+                queryset=Mention.objects.select_related("person", "organisation", "place"),
+            ),
+        )
+        try:
+            return documents.get(identifier=self.kwargs["identifier"])
+        except Document.DoesNotExist as missing:
+            raise Http404("No published document has this identifier.") from missing
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document = self.object
+        authors, recipients = split_correspondents(document)
+        mentions = list(document.mentions.all())
+        footnotes = list(document.footnotes.all())
+        context.update(
+            authors=authors,
+            recipients=recipients,
+            persons_mentioned=sorted(
+                (m for m in mentions if m.person_id), key=lambda m: m.person.sort_name
+            ),
+            organisations_mentioned=sorted(
+                (m for m in mentions if m.organisation_id), key=lambda m: m.organisation.name
+            ),
+            places_mentioned=sorted(
+                (m for m in mentions if m.place_id), key=lambda m: m.place.name
+            ),
+            footnotes=footnotes,
+            footnote_entries=[
+                (index, note, bool(marker_spans(note.marker, document.body)))
+                for index, note in enumerate(footnotes, start=1)
+            ],
+            previous_document=neighbour(document, before=True),
+            next_document=neighbour(document, before=False),
+        )
+        return context
+
+
+def neighbour(document, before):
+    """The published document just before or after this one in date order."""
+    documents = published_documents().only("identifier", "heading", "title", "date_edtf", "slug")
+    start, end, identifier = document.date_start, document.date_end, document.identifier
+    if before:
+        if start is None:
+            condition = Q(date_start__isnull=False) | Q(identifier__lt=identifier)
+        else:
+            condition = (
+                Q(date_start__lt=start)
+                | Q(date_start=start, date_end__lt=end)
+                | Q(date_start=start, date_end=end, identifier__lt=identifier)
+            )
+        ordering = [F("date_start").desc(nulls_first=True), "-date_end", "-identifier"]
+    else:
+        if start is None:
+            condition = Q(date_start__isnull=True, identifier__gt=identifier)
+        else:
+            condition = (
+                Q(date_start__gt=start)
+                | Q(date_start=start, date_end__gt=end)
+                | Q(date_start=start, date_end=end, identifier__gt=identifier)
+                | Q(date_start__isnull=True)
+            )
+        ordering = [F("date_start").asc(nulls_last=True), "date_end", "identifier"]
+    return documents.filter(condition).order_by(*ordering).first()
 
 
 class HomeView(TemplateView):
@@ -8,22 +334,52 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Document.objects.published()
-        context["collections"] = Collection.objects.all()
-        context["document_count"] = published.count()
-        context["latest"] = published.order_by("-published_at")[:10]
+        published = published_documents()
+        counts = collection_counts(published)
+        context.update(
+            collections=Collection.objects.annotate(
+                published_count=Count("documents", filter=Q(documents__status=Status.PUBLISHED))
+            ).order_by("title"),
+            document_count=counts["documents"],
+            first_year=counts["first"].year if counts["first"] else None,
+            last_year=counts["last"].year if counts["last"] else None,
+            latest=evaluated_rows(
+                list_rows(published.order_by(F("published_at").desc(nulls_last=True), "-pk"))[
+                    :LATEST
+                ]
+            ),
+            years=years_with_counts(published),
+        )
         return context
 
 
-class DocumentDetailView(DetailView):
-    template_name = "catalogue/document_detail.html"
-    slug_field = "identifier"
-    slug_url_kwarg = "identifier"
-
-    def get_queryset(self):
-        return Document.objects.published().select_related("collection", "archive")
+def collection_counts(documents):
+    return documents.order_by().aggregate(
+        documents=Count("pk"), first=Min("date_start"), last=Max("date_end")
+    )
 
 
 class CollectionDetailView(DetailView):
     model = Collection
     template_name = "catalogue/collection_detail.html"
+    context_object_name = "collection"
+
+    def get_queryset(self):
+        return Collection.objects.select_related("archive")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        documents = published_documents().filter(collection=self.object)
+        counts = collection_counts(documents)
+        context.update(
+            document_count=counts["documents"],
+            first_year=counts["first"].year if counts["first"] else None,
+            last_year=counts["last"].year if counts["last"] else None,
+            latest=evaluated_rows(
+                list_rows(documents.order_by(F("published_at").desc(nulls_last=True), "-pk"))[
+                    :LATEST
+                ]
+            ),
+            years=years_with_counts(documents),
+        )
+        return context
