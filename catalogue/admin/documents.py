@@ -13,6 +13,7 @@ from .forms import (
     DocumentAdminForm,
     UniqueTargetInlineFormSet,
 )
+from .imports import ImportWarningsAdminMixin
 from .scans import DocumentScanUploadMixin, ScanInline
 
 
@@ -40,7 +41,7 @@ class FootnoteInline(admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(DocumentScanUploadMixin, CatalogueAdmin):
+class DocumentAdmin(ImportWarningsAdminMixin, DocumentScanUploadMixin, CatalogueAdmin):
     form = DocumentAdminForm
     inlines = [CorrespondentInline, MentionInline, FootnoteInline, ScanInline]
     list_display = [

@@ -423,6 +423,12 @@ class AuthoritySuggestionAdmin(CatalogueAdmin):
             elif create:
                 made = obj.create_record(request.user)
                 messages.success(request, f"“{obj.name_as_printed}” is now recorded as {made}.")
+            else:
+                messages.info(
+                    request,
+                    f"Nothing was decided for “{obj.name_as_printed}”: choose a record or "
+                    "tick “create new record”.",
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
 

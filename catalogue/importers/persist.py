@@ -77,15 +77,27 @@ class FileResult:
 
 
 def existing_document(parsed: ParsedDocument, source_url: str) -> Document | None:
-    """A document imported before from the same content, or from the same page address."""
-    found = Document.objects.filter(import_checksum=parsed.content_checksum()).first()
-    if found or not source_url:
+    """A document imported before from the same content, or from the same page address.
+
+    Content: the import checksum, or, for documents catalogued by hand (no checksum), the
+    same heading and body once folded. Address: the same source URL, heading and date.
+    """
+    checksum = parsed.content_checksum()
+    found = Document.objects.filter(import_checksum=checksum).first()
+    if found:
         return found
-    candidates = Document.objects.filter(
-        source_url=source_url, date_written=parsed.date_written
-    ).only("pk", "heading", "identifier")
     heading = fold(parsed.heading)
-    return next((doc for doc in candidates if fold(doc.heading) == heading), None)
+    candidates = Document.objects.filter(date_written=parsed.date_written, import_checksum="")
+    if source_url:
+        candidates = candidates | Document.objects.filter(
+            source_url=source_url, date_written=parsed.date_written
+        )
+    for document in candidates.only("pk", "identifier", "heading", "body", "source_url"):
+        if fold(document.heading) != heading:
+            continue
+        if document.source_url == source_url != "" or fold(document.body) == fold(parsed.body):
+            return document
+    return None
 
 
 def parse_data(data: bytes) -> ParsedPage:
