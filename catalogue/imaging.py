@@ -85,8 +85,9 @@ def prepare_upload(uploaded) -> list[PreparedPage]:
             check_frame_sizes(image, frames)
             if frames > 1:
                 return split_pages(image, frames, uploaded.name)
+            page = single_page(image, uploaded)  # before decoding: JPEG draft mode shrinks size
             decode_fully(image)
-            return [single_page(image, uploaded)]
+            return [page]
     finally:
         uploaded.seek(0)
 
@@ -112,6 +113,10 @@ def open_accepted(file) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             return Image.open(file, formats=ACCEPTED_FORMATS)
     except Image.DecompressionBombError as error:
+        file.seek(0)
+        size = claimed_size(file)
+        if size:
+            check_pixels(*size)
         raise pixel_limit_error() from error
     except UnidentifiedImageError as error:
         file.seek(0)
@@ -126,6 +131,24 @@ def open_accepted(file) -> Image.Image:
         ) from error
     except Exception as error:  # Pillow raises many kinds on hostile headers
         raise ImageRejected(f"The image header cannot be read: {error}.") from error
+
+
+def claimed_size(file) -> tuple[int, int] | None:
+    """The size an accepted image's header claims, read without Pillow's bomb check."""
+    Image.init()
+    try:
+        prefix = file.read(16)
+        for image_format in ACCEPTED_FORMATS:
+            factory, accept = Image.OPEN[image_format]
+            file.seek(0)
+            if accept is None or accept(prefix) is True:
+                with factory(file, "") as header:  # reads the header only
+                    return header.size
+    except Exception:
+        return None
+    finally:
+        file.seek(0)
+    return None
 
 
 def identify_any_format(file) -> str | None:
@@ -227,7 +250,7 @@ def split_pages(image: Image.Image, frames: int, name: str) -> list[PreparedPage
     for index in range(frames):
         seek_frame(image, index)
         decode_fully(image)
-        page = ImageOps.exif_transpose(image)
+        page = upright(image, tiff_orientation(image))
         spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_SIZE)  # noqa: SIM115 (kept open)
         save_kwargs = {"compression": "tiff_lzw"}
         if image.info.get("dpi"):
@@ -250,6 +273,28 @@ def split_pages(image: Image.Image, frames: int, name: str) -> list[PreparedPage
     return pages
 
 
+TRANSPOSITIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def tiff_orientation(image: Image.Image) -> int:
+    """The current TIFF page's orientation tag (getexif() reads only the first page's)."""
+    orientation = getattr(image, "tag_v2", {}).get(ExifTags.Base.Orientation, 1)
+    return orientation if orientation in TRANSPOSITIONS else 1
+
+
+def upright(image: Image.Image, orientation: int) -> Image.Image:
+    method = TRANSPOSITIONS.get(orientation)
+    return image.transpose(method) if method is not None else image.copy()
+
+
 def base_name(name: str | None) -> str:
     return os.path.basename((name or "").replace("\\", "/")) or "scan"
 
@@ -266,6 +311,17 @@ def file_checksum(file) -> str:
             digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
+
+
+def save_original(field_file, page: PreparedPage) -> None:
+    """Store a prepared page as a scan's original (the model is saved by the caller).
+
+    Django then reads the stored file's dimensions in small chunks; Pillow warns about a TIFF
+    whose directory is not in the first chunk, harmlessly, so that warning is silenced here.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Corrupt EXIF data", UserWarning)
+        field_file.save(page.filename, page.file, save=False)
 
 
 # -- derivatives ---------------------------------------------------------------------------

@@ -131,8 +131,12 @@ class MultipleScanField(forms.FileField):
     widget = MultipleScanInput
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else [data]
-        return [super(MultipleScanField, self).clean(file, initial) for file in files if file]
+        """The submitted files; empty ones too, so each is refused by name with the others."""
+        files = [file for file in (data if isinstance(data, (list, tuple)) else [data]) if file]
+        for file in files:
+            if not hasattr(file, "size"):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return files
 
 
 def natural_key(filename):
@@ -285,7 +289,7 @@ def store_uploaded_pages(request, document, pages, rights):
 def store_page(document, number, page, rights):
     scan = Scan(document=document, page=number, rights=rights)
     describe_instance(scan, page)
-    scan.image.save(page.filename, page.file, save=False)
+    imaging.save_original(scan.image, page)
     try:
         scan.save()
     except Exception:
