@@ -83,10 +83,11 @@ def _authority_names(authority) -> list[str]:
 def index_parts(document) -> dict[str, str]:
     """The searchable text of a document by weight, from its prefetched relations."""
     names = _authority_names(document.place_of_origin)
-    for link in [*document.correspondents.all(), *document.mentions.all()]:
-        names += [link.name_as_printed, *_authority_names(getattr(link, "target", None))]
-        if getattr(link, "office_as_stated", ""):
-            names.append(link.office_as_stated)
+    for correspondent in document.correspondents.all():
+        names += [correspondent.name_as_printed, correspondent.office_as_stated]
+        names += _authority_names(correspondent.agent)
+    for mention in document.mentions.all():
+        names += [mention.name_as_printed, *_authority_names(mention.target)]
     printed_lines = [
         document.addressee_line,
         document.place_of_origin_as_written,
