@@ -386,6 +386,12 @@ def person_mentioned_facet():
     )
 
 
+def organisation_mentioned_facet():
+    return RelatedFacet(
+        "Organisation mentioned", Mention, "organisation", "name", Q(organisation__isnull=False)
+    )
+
+
 def place_mentioned_facet():
     return RelatedFacet("Place mentioned", Mention, "place", "name", Q(place__isnull=False))
 

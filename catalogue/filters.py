@@ -10,7 +10,8 @@ is the filtered and ordered (ranked, when searching) queryset. URL parameters:
     year, decade    start year ("1921") or decade ("1920"), repeatable
     type, classification, language          vocabulary codes ("letter", "secret", "ru")
     author, recipient                       "person:<slug>" or "organisation:<slug>"
-    person, place, origin, theme, collection  slugs
+    person, organisation, place             slugs of those mentioned
+    origin, theme, collection               slugs
     scans           "yes" or "no"
     sort            "date", "-date", "title" or "relevance" (the default when searching)
 
@@ -36,6 +37,7 @@ from catalogue.facets import (
     ForeignKeyFacet,
     PeriodFacet,
     ScansFacet,
+    organisation_mentioned_facet,
     person_mentioned_facet,
     place_mentioned_facet,
     theme_facet,
@@ -211,6 +213,7 @@ class DocumentFilter(django_filters.FilterSet):
     recipient = FacetFilter(AgentFacet("Recipient", RECIPIENTS))
     person = FacetFilter(person_mentioned_facet())
     place = FacetFilter(place_mentioned_facet())
+    organisation = FacetFilter(organisation_mentioned_facet())
     origin = FacetFilter(ForeignKeyFacet("Written at", "place_of_origin", Place, "name"))
     theme = FacetFilter(theme_facet())
     classification = FacetFilter(ChoiceFacet("Classification", "classification", CLASSIFICATIONS))

@@ -343,7 +343,7 @@ def _bulk_corpus(size):
 
 
 THREE_FACETS = "type=letter&type=note&author=person:bulk-person-0&place=bulk-place-2"
-MAX_LIST_QUERIES = 18  # count, page, correspondents, 13 facets, 2 value look-ups
+MAX_LIST_QUERIES = 19  # count, page, correspondents, 14 facets, 2 value look-ups
 
 
 @pytest.mark.parametrize("query", ["", THREE_FACETS], ids=["no filter", "three facets"])

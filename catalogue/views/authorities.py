@@ -75,6 +75,7 @@ class AgentDetailView(DetailView):
     """Shared by persons and organisations: documents written, received and mentioning them."""
 
     agent_field = ""  # "person" or "organisation"
+    mention_parameter = ""  # the DocumentFilter parameter of documents mentioning them
 
     def agent_value(self):
         return f"{self.agent_field}:{self.object.slug}"
@@ -99,9 +100,7 @@ class AgentDetailView(DetailView):
                 "mentioned",
                 "Mentioning",
                 linked_documents(Mention, **agent),
-                documents_url("person", self.object.slug)
-                if self.agent_field == "person"
-                else documents_url("q", str(self.object)),
+                documents_url(self.mention_parameter, self.object.slug),
             ),
         ]
         return context
@@ -112,6 +111,7 @@ class PersonDetailView(AgentDetailView):
     template_name = "catalogue/person_detail.html"
     context_object_name = "person"
     agent_field = "person"
+    mention_parameter = "person"
 
     def get_queryset(self):
         return Person.objects.prefetch_related(
@@ -125,6 +125,7 @@ class OrganisationDetailView(AgentDetailView):
     template_name = "catalogue/organisation_detail.html"
     context_object_name = "organisation"
     agent_field = "organisation"
+    mention_parameter = "organisation"
 
     def get_queryset(self):
         return Organisation.objects.prefetch_related(
