@@ -80,7 +80,26 @@ def _curl_quotes(pieces: list[str]) -> list[str]:
     return "".join(output).split("\x00")
 
 
-_DATA_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+def straighten_quotes(text: str) -> str:
+    """Typographic quotes in the data made straight: “…” and ‘…’ become "…" (citeproc-js sets
+    both by level alike), any other ’ is an apostrophe and becomes '."""
+    output = []
+    single_open = 0
+    for index, character in enumerate(text):
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if character in "“”":
+            character = '"'
+        elif character == "‘":
+            character = '"'
+            single_open += 1
+        elif character == "’":
+            if single_open and not after.isalnum():
+                single_open -= 1
+                character = '"'
+            else:
+                character = "'"
+        output.append(character)
+    return "".join(output)
 
 
 def prepare_item(value, html: bool):
@@ -92,7 +111,7 @@ def prepare_item(value, html: bool):
     if isinstance(value, list):
         return [prepare_item(val, html) for val in value]
     if isinstance(value, str):
-        value = value.translate(_DATA_QUOTES)
+        value = straighten_quotes(value)
         return escape(value, quote=False) if html else value
     return value
 
@@ -209,18 +228,22 @@ _SPACES = re.compile(r"(\s+)")
 def title_case(text: str) -> str:
     """Title case as citeproc-js applies it: words of two letters or more that are not stop words,
     the first word and the word after a colon, question or exclamation mark are capitalised;
-    words that already hold a capital are left alone."""
+    words that already hold a capital are left alone. Words are cut at quotes, dashes, slashes,
+    brackets and punctuation ("people's" -> "People's", "(young" -> "(Young")."""
     pieces = _TITLE_SEPARATORS.split(text)
     first, after_punctuation = True, False
     for index in range(0, len(pieces), 2):
+        preceding = pieces[index - 1] if index else ""
         following = pieces[index + 1] if index + 1 < len(pieces) else ""
         words = _SPACES.split(pieces[index])
         printable = [i for i in range(0, len(words), 2) if words[i]]
         for i in printable:
             word = words[i]
             lower = word.lower()
+            # citeproc-js leaves the word straight after a straight single quote alone.
+            after_single_quote = i == 0 and preceding == "'"
             capitalise = (
-                (len(word) > 1 and lower not in SKIP_WORDS)
+                (len(word) > 1 and lower not in SKIP_WORDS and not after_single_quote)
                 or (i == printable[-1] and following == "-")
                 or first
                 or after_punctuation

@@ -27,9 +27,14 @@ from catalogue.models import CorrespondentRole, DocumentType, Language
 
 CORRESPONDENCE_TYPES = {DocumentType.LETTER, DocumentType.TELEGRAM, DocumentType.NOTE}
 
-# The related rows the mapping reads; querysets that render many documents prefetch these.
+# The related rows the mapping reads.
 SELECT_RELATED = ("collection", "collection__archive", "archive")
 PREFETCH_RELATED = ("correspondents__person", "correspondents__organisation")
+
+
+def for_citation(queryset):
+    """The queryset with what csl_item reads joined or prefetched: a constant number of queries."""
+    return queryset.select_related(*SELECT_RELATED).prefetch_related(*PREFETCH_RELATED)
 
 
 def csl_type(document) -> str:
