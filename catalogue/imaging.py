@@ -295,8 +295,16 @@ def upright(image: Image.Image, orientation: int) -> Image.Image:
     return image.transpose(method) if method is not None else image.copy()
 
 
+MAX_NAME_LENGTH = 120  # stored under a 84-character checksum prefix, within 255
+
+
 def base_name(name: str | None) -> str:
-    return os.path.basename((name or "").replace("\\", "/")) or "scan"
+    """The file name without folders, shortened (keeping its extension) to fit storage."""
+    name = os.path.basename((name or "").replace("\\", "/")) or "scan"
+    stem, extension = os.path.splitext(name)
+    if len(name) > MAX_NAME_LENGTH:
+        name = stem[: MAX_NAME_LENGTH - len(extension[:10])] + extension[:10]
+    return name
 
 
 def file_checksum(file) -> str:

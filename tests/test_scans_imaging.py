@@ -314,3 +314,14 @@ def test_tiff_pages_are_stored_upright_by_their_orientation_tag():
         grey = stored.convert("L")
         assert grey.getpixel((35, 5)) < 80  # the dark top-left block, turned to the top right
         assert grey.getpixel((5, 5)) > 150
+
+
+@pytest.mark.django_db
+def test_long_file_names_are_shortened_to_fit_the_database():
+    name = "a very long scanner file name " * 10 + ".jpeg"
+    [page] = prepare_upload(upload(name, jpeg()))
+    assert len(page.filename) == imaging.MAX_NAME_LENGTH
+    assert page.filename.endswith(".jpeg")
+    scan = make_ready_scan(make_document(), page=1, name=name)
+    assert scan.original_filename == page.filename
+    assert len(scan.image.name) <= 255

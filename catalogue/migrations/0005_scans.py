@@ -3,6 +3,8 @@ recipe version of their derivatives (so stale ones can be found and remade)."""
 
 from django.db import migrations, models
 
+import catalogue.models.scans
+
 
 class Migration(migrations.Migration):
     dependencies = [("catalogue", "0004_importer")]
@@ -75,5 +77,25 @@ class Migration(migrations.Migration):
             model_name='scan',
             name='thumbnail_width',
             field=models.PositiveIntegerField(editable=False, null=True),
+        ),
+        migrations.AlterField(
+            model_name='historicalscan',
+            name='image',
+            field=models.TextField(max_length=255),
+        ),
+        migrations.AlterField(
+            model_name='scan',
+            name='display',
+            field=models.ImageField(blank=True, editable=False, max_length=255, upload_to='scans/display/'),
+        ),
+        migrations.AlterField(
+            model_name='scan',
+            name='image',
+            field=models.ImageField(height_field='height', max_length=255, upload_to=catalogue.models.scans.scan_upload_to, width_field='width'),
+        ),
+        migrations.AlterField(
+            model_name='scan',
+            name='thumbnail',
+            field=models.ImageField(blank=True, editable=False, max_length=255, upload_to='scans/thumbnails/'),
         ),
     ]

@@ -47,7 +47,9 @@ class ScanQuerySet(models.QuerySet):
 class Scan(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="scans")
     page = models.PositiveIntegerField(help_text="Order of the page within the document.")
-    image = models.ImageField(upload_to=scan_upload_to, width_field="width", height_field="height")
+    image = models.ImageField(
+        upload_to=scan_upload_to, width_field="width", height_field="height", max_length=255
+    )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     checksum = models.CharField(
@@ -55,8 +57,12 @@ class Scan(models.Model):
     )
     caption = models.CharField(max_length=255, blank=True, help_text="Also the image's alt text.")
     rights = models.CharField(max_length=30, choices=Rights.choices, default=Rights.IN_COPYRIGHT)
-    thumbnail = models.ImageField(upload_to="scans/thumbnails/", blank=True, editable=False)
-    display = models.ImageField(upload_to="scans/display/", blank=True, editable=False)
+    thumbnail = models.ImageField(
+        upload_to="scans/thumbnails/", blank=True, editable=False, max_length=255
+    )
+    display = models.ImageField(
+        upload_to="scans/display/", blank=True, editable=False, max_length=255
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     original_filename = models.CharField(
