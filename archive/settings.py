@@ -7,6 +7,7 @@ ALLOWED_HOSTS  comma-separated host names (default: localhost names when DEBUG)
 MEDIA_ROOT     where uploaded scans are stored (default: var/media)
 STATIC_ROOT    where collectstatic puts files (default: var/static)
 CACHE_URL      redis://host:port/db for a shared cache; default: local memory
+TASKS_BACKEND  "immediate" (default) or "database" (scan derivatives queued for db_worker)
 """
 
 import os
@@ -149,6 +150,20 @@ STORAGES = {
 SCAN_MAX_UPLOAD_BYTES = int(os.environ.get("SCAN_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
 SCAN_MAX_PIXELS = int(os.environ.get("SCAN_MAX_PIXELS", 80_000_000))
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
+
+# Background tasks (scan derivatives) with django-tasks. TASKS_BACKEND=immediate (default) runs a
+# task as soon as it is enqueued, after the upload commits; TASKS_BACKEND=database queues it for
+# `manage.py db_worker`, so uploads return at once.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ValueError(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+if TASKS_BACKEND == "database":
+    INSTALLED_APPS.append("django_tasks_db")
 
 SITE_NAME = "Soviet Foreign Policy Documents, 1919–1941"
 

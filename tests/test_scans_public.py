@@ -1,5 +1,7 @@
 """The public side of scans: the viewer include, downloads that rights allow, static assets."""
 
+import json
+
 import lxml.html
 import pytest
 from django.contrib.staticfiles import finders
@@ -121,3 +123,37 @@ def test_a_missing_original_is_a_404_not_a_500(client, document):
     scan.image.storage.delete(scan.image.name)
     response = client.get(reverse("catalogue:scan-download", args=[document.identifier, 1]))
     assert response.status_code == 404
+
+
+def document_page_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_the_seed_letters_page_shows_its_scans_with_a_constant_query_count(client, seed):
+    document = Document.objects.get(identifier="D000001")
+    make_ready_scan(document, page=1, caption="First page of the letter")
+    make_ready_scan(document, page=2)
+    response, two_pages = document_page_queries(client, "/documents/D000001/")
+    tree = lxml.html.fromstring(response.content)
+    thumbs = by_class(tree, "a", "scan-thumb")
+    assert [a.xpath("string(img/@alt)") for a in thumbs] == ["First page of the letter", "Page 2"]
+    [manifest] = by_class(tree, "a", "iiif-link")
+    assert manifest.get("href") == "/documents/D000001/iiif/manifest.json"
+    assert client.get(manifest.get("href")).status_code == 200
+    for page in (3, 4, 5):
+        make_ready_scan(document, page=page)
+    _, five_pages = document_page_queries(client, "/documents/D000001/")
+    assert five_pages == two_pages
+
+
+def test_the_seed_letters_manifest_carries_its_metadata(client, seed):
+    document = Document.objects.get(identifier="D000001")
+    make_ready_scan(document, page=1)
+    data = json.loads(client.get("/documents/D000001/iiif/manifest.json").content)
+    assert data["label"] == {"en": ["Letter from G. V. Chicherin to M. V. Frunze"]}
+    metadata = {row["label"]["en"][0]: row["value"]["en"][0] for row in data["metadata"]}
+    assert metadata["Date"] == "December 26, 1921"
+    assert metadata["Identifier"] == "D000001"
