@@ -1,0 +1,123 @@
+"""Page metadata for reference managers, rendered from the CSL-JSON item.
+
+Zotero's connector reads Highwire ``citation_*`` and Dublin Core ``DC.*`` meta tags from a page
+head; search engines and other harvesters read schema.org JSON-LD. All three come from the one
+CSL-JSON item, so they never disagree with the downloads.
+"""
+
+import json
+
+from django.conf import settings
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from . import dates, names
+
+# Characters that could end the <script> element or open markup inside it, written as JSON escapes.
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def _archive_source(item: dict) -> str:
+    parts = (item.get("archive"), item.get("archive-place"), item.get("archive_location"))
+    return ", ".join(part for part in parts if part)
+
+
+def _printed_source(item: dict) -> str:
+    if not item.get("container-title"):
+        return ""
+    parts = [item["container-title"]]
+    parts += [f"vol. {item['volume']}"] if item.get("volume") else []
+    parts += [f"no. {item['number']}"] if item.get("number") else []
+    parts += [f"p. {item['page']}"] if item.get("page") else []
+    return ", ".join(parts)
+
+
+def highwire(item: dict) -> list[tuple[str, str]]:
+    issued = item.get("issued")
+    pairs = [("citation_title", item.get("title", ""))]
+    pairs += [("citation_author", names.inverted(name)) for name in item.get("author", [])]
+    pairs += [
+        ("citation_date", dates.slashed_date(issued)),
+        ("citation_publication_date", dates.slashed_date(issued)),
+        ("citation_publisher", settings.SITE_NAME),
+        ("citation_archive", item.get("archive", "")),
+        ("citation_archive_location", item.get("archive_location", "")),
+        ("citation_series_title", item.get("container-title", "")),
+        ("citation_volume", item.get("volume", "")),
+        ("citation_firstpage", item.get("page", "")),
+        ("citation_technical_report_number", item.get("number", "")),
+        ("citation_language", item.get("language", "")),
+        ("citation_public_url", item.get("URL", "")),
+    ]
+    return [(name, value) for name, value in pairs if value]
+
+
+def dublin_core(item: dict) -> list[tuple[str, str]]:
+    pairs = [("DC.title", item.get("title", ""))]
+    pairs += [("DC.creator", names.inverted(name)) for name in item.get("author", [])]
+    pairs += [
+        ("DC.date", dates.iso_date(item.get("issued"))),
+        ("DC.type", item.get("genre", "")),
+        ("DC.source", _archive_source(item)),
+        ("DC.source", _printed_source(item)),
+        ("DC.identifier", item.get("URL", "")),
+        ("DC.identifier", item["id"]),
+        ("DC.relation", item.get("collection-title", "")),
+        ("DC.language", item.get("language", "")),
+        ("DC.publisher", settings.SITE_NAME),
+    ]
+    return [(name, value) for name, value in pairs if value]
+
+
+def _schema_person(name: dict) -> dict:
+    if "literal" in name:
+        return {"@type": "Organization", "name": name["literal"]}
+    return {
+        "@type": "Person",
+        "name": names.natural(name),
+        "familyName": name.get("family", ""),
+        "givenName": name.get("given", ""),
+    }
+
+
+def json_ld(item: dict) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": ["ArchiveComponent", "Message"],
+        "@id": item.get("URL"),
+        "url": item.get("URL"),
+        "identifier": item["id"],
+        "name": item.get("title"),
+        "genre": item.get("genre"),
+        "sender": [_schema_person(name) for name in item.get("author", [])],
+        "recipient": [_schema_person(name) for name in item.get("recipient", [])],
+        "translator": [_schema_person(name) for name in item.get("translator", [])],
+        "dateCreated": dates.iso_date(item.get("issued")),
+        "inLanguage": item.get("language"),
+        "itemLocation": item.get("archive_location"),
+        "isPartOf": {"@type": "Collection", "name": item["collection-title"]}
+        if item.get("collection-title")
+        else None,
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+    }
+    if item.get("archive"):
+        data["holdingArchive"] = {
+            "@type": "ArchiveOrganization",
+            "name": item["archive"],
+            "address": item.get("archive-place") or None,
+        }
+    return {key: value for key, value in data.items() if value}
+
+
+def json_ld_script(item: dict) -> str:
+    """The JSON-LD block; characters that could close the script are escaped."""
+    text = json.dumps(json_ld(item), ensure_ascii=False, indent=2).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def head_html(item: dict) -> str:
+    tags = format_html_join(
+        "\n", '<meta name="{}" content="{}">', highwire(item) + dublin_core(item)
+    )
+    schema = format_html('<link rel="schema.DC" href="{}">', "http://purl.org/dc/elements/1.1/")
+    return format_html("{}\n{}\n{}", schema, tags, json_ld_script(item))
