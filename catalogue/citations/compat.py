@@ -223,6 +223,7 @@ SKIP_WORDS = frozenset(_SKIP_WORDS_TEXT.split())
 # Where citeproc-js cuts a title into pieces before casing words: quotes, dashes, brackets ...
 _TITLE_SEPARATORS = re.compile(r"([\u2018\u2019\u201c\u201d\"'\-\u2013\u2014/.,;?!:\[\]()])")
 _SPACES = re.compile(r"(\s+)")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|\w+);")
 
 
 def title_case(text: str) -> str:
@@ -230,6 +231,9 @@ def title_case(text: str) -> str:
     the first word and the word after a colon, question or exclamation mark are capitalised;
     words that already hold a capital are left alone. Words are cut at quotes, dashes, slashes,
     brackets and punctuation ("people's" -> "People's", "(young" -> "(Young")."""
+    # In HTML an escaped character ("&amp;") must case as the one character it stands for.
+    entities = {}
+    text = _ENTITY.sub(lambda m: entities.setdefault(m.group(0), chr(0xE000 + len(entities))), text)
     pieces = _TITLE_SEPARATORS.split(text)
     first, after_punctuation = True, False
     for index in range(0, len(pieces), 2):
@@ -254,7 +258,10 @@ def title_case(text: str) -> str:
         pieces[index] = "".join(words)
         if following and following in "!?:":
             after_punctuation = True
-    return "".join(pieces)
+    text = "".join(pieces)
+    for entity, placeholder in entities.items():
+        text = text.replace(placeholder, entity)
+    return text
 
 
 _original_case = model.TextCased.case
