@@ -38,13 +38,14 @@ def document(db):
 
 
 @pytest.fixture
-def scans(document):
+def scans(document, monkeypatch):
+    monkeypatch.setattr("catalogue.imaging.DISPLAY_SIZE", 400)  # small and quick
     return [
         make_ready_scan(document, page=1, caption="Folio 161", rights=Rights.PUBLIC_DOMAIN),
         make_ready_scan(
             document, page=2, data=jpeg(seed=2, size=(300, 200), orientation=6)
         ),  # landscape on disk, portrait to the reader
-        make_ready_scan(document, page=3, data=png(seed=3, size=(2600, 3400))),
+        make_ready_scan(document, page=3, data=png(seed=3, size=(650, 850))),
     ]
 
 
@@ -90,6 +91,7 @@ def test_one_canvas_per_page_in_order_with_labels(client, scans, document):
 
 def test_each_canvas_paints_the_display_image_at_its_true_size(client, scans, document):
     _, data = get_manifest(client, document)
+    assert data["items"][2]["items"][0]["items"][0]["body"]["height"] == 400  # scaled down
     for scan, canvas in zip(scans, data["items"], strict=True):
         body = canvas["items"][0]["items"][0]["body"]
         assert body["id"] == BASE + scan.display.url

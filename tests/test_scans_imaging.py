@@ -136,8 +136,9 @@ def test_exif_orientation_is_recorded_and_applied_to_derivatives():
         assert grey.getpixel((10, 190)) > 150
 
 
-def test_derivatives_fit_their_boxes_and_are_jpeg():
-    data = png(size=(3000, 2000))
+def test_derivatives_fit_their_boxes_and_are_jpeg(monkeypatch):
+    monkeypatch.setattr(imaging, "DISPLAY_SIZE", 600)
+    data = png(size=(900, 600))
     display, thumbnail = imaging.make_derivatives(io.BytesIO(data))
     for derivative, longest in ((display, imaging.DISPLAY_SIZE), (thumbnail, 320)):
         with Image.open(io.BytesIO(derivative.content)) as image:

@@ -2,7 +2,8 @@
  *
  * Without this script every thumbnail is a link to its display image. With it, a stage above
  * the strip shows the selected page with zoom (buttons, +/-, wheel, double-click) and pan
- * (drag, arrow keys when zoomed in); the left and right arrows and Page Up/Down change page.
+ * (drag, arrow keys); Page Up/Down, and the left and right arrows unless the zoomed page is wider
+ * than the view, change page.
  */
 (function () {
   "use strict";
@@ -25,6 +26,16 @@
     var node = element("button", { type: "button", "data-action": action, "aria-label": label, title: label });
     node.textContent = symbol;
     return node;
+  }
+
+  // Scroll the strip sideways to show a thumbnail, without moving the page itself.
+  function revealInStrip(link) {
+    var strip = link.closest(".scan-strip");
+    if (!strip) return;
+    var view = strip.getBoundingClientRect();
+    var item = link.parentNode.getBoundingClientRect();
+    if (item.left < view.left) strip.scrollLeft -= view.left - item.left;
+    else if (item.right > view.right) strip.scrollLeft += item.right - view.right;
   }
 
   function Viewer(root) {
@@ -124,11 +135,12 @@
 
   Viewer.prototype.onKey = function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    var zoomed = this.zoom > MIN_ZOOM + 0.001;
+    // Left and right pan a page wider than the view, and otherwise turn the page.
+    var wide = this.naturalSize().width * this.fit * this.zoom > this.viewport.clientWidth + 1;
     var handled = true;
     switch (event.key) {
-      case "ArrowLeft": zoomed ? this.pan(PAN_STEP, 0) : this.act("previous"); break;
-      case "ArrowRight": zoomed ? this.pan(-PAN_STEP, 0) : this.act("next"); break;
+      case "ArrowLeft": wide ? this.pan(PAN_STEP, 0) : this.act("previous"); break;
+      case "ArrowRight": wide ? this.pan(-PAN_STEP, 0) : this.act("next"); break;
       case "ArrowUp": this.pan(0, PAN_STEP); break;
       case "ArrowDown": this.pan(0, -PAN_STEP); break;
       case "PageUp": this.act("previous"); break;
@@ -178,12 +190,10 @@
     }
     this.stage.querySelector("[data-action=previous]").disabled = index === 0;
     this.stage.querySelector("[data-action=next]").disabled = index === this.links.length - 1;
-    link.scrollIntoView({ block: "nearest", inline: "nearest" });
+    revealInStrip(link);
     if (focus) this.stage.focus();
-    if (this.image.complete && this.image.naturalWidth) {
-      this.viewport.classList.remove("is-loading");
-      this.reset();
-    }
+    if (this.image.complete && this.image.naturalWidth) this.viewport.classList.remove("is-loading");
+    this.reset(); // with the declared size now, and again once the image has loaded
   };
 
   Viewer.prototype.naturalSize = function () {
