@@ -1,5 +1,6 @@
 """Public pages about documents: home, the faceted list, the reading page, collections."""
 
+import re
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ PER_PAGE = 20
 LATEST = 8
 VIEW_PARAMETERS = {"page", "more"}  # read by the view, not by DocumentFilter
 AUTHOR_ROLES = {CorrespondentRole.AUTHOR, CorrespondentRole.SIGNATORY}
+IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def published_documents():
@@ -146,7 +148,7 @@ def paginate(queryset, params, per_page=PER_PAGE):
         if len(set(values)) > 1:
             notices.append(f"Page: given {len(values)} times; used the last.")
         raw = values[-1].strip()
-        if raw.isdigit() and len(raw) < 12:
+        if re.fullmatch(r"[0-9]{1,11}", raw):
             number = int(raw)
         else:
             notices.append(f"Page {shown(raw)} is not a page number; showing the first page.")
@@ -250,6 +252,8 @@ class DocumentDetailView(DetailView):
     context_object_name = "document"
 
     def get(self, request, *args, **kwargs):
+        if not IDENTIFIER.fullmatch(kwargs["identifier"]):
+            raise Http404("This is not a document identifier.")
         if "slug" in kwargs:
             document = get_object_or_404(published_documents(), identifier=kwargs["identifier"])
             return HttpResponsePermanentRedirect(document.get_absolute_url())
