@@ -305,3 +305,21 @@ def test_the_scan_list_shows_thumbnails_and_can_queue_regeneration(
     assert response.status_code == 302
     scan.refresh_from_db()
     assert scan.derivatives_current
+
+
+def test_replacing_an_original_in_the_inline_removes_the_old_files(
+    archivist_client, document, settings, django_capture_on_commit_callbacks
+):
+    old = make_ready_scan(document, page=1, data=jpeg(seed=1))
+    old_files = {old.image.name, old.display.name, old.thumbnail.name}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(
+            archivist_client, document, **{"scans-0-image": upload("new.png", png(9))}
+        )
+    assert response.status_code == 302
+    scan = document.scans.get()
+    assert (scan.pk, scan.original_filename, scan.image_format) == (old.pk, "new.png", "PNG")
+    assert scan.derivatives_current
+    remaining = set(stored_files(settings.MEDIA_ROOT))
+    assert remaining == {scan.image.name, scan.display.name, scan.thumbnail.name}
+    assert not remaining & old_files

@@ -117,6 +117,13 @@ class Scan(models.Model):
     def __str__(self):
         return self.caption or f"Page {self.page}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        scan = super().from_db(db, field_names, values)
+        if "image" in scan.__dict__:  # not deferred: remember it, to delete it once replaced
+            scan._stored_image_name = scan.image.name
+        return scan
+
     @property
     def download_allowed(self):
         return self.rights in Rights.downloadable()
@@ -156,11 +163,23 @@ class Scan(models.Model):
 @receiver(post_save, sender=Scan)
 def queue_derivatives(sender, instance, raw=False, **kwargs):
     """After the transaction commits, make the derivatives of a new or replaced original."""
-    if raw or instance.derivatives_current:
+    if raw:
+        return
+    delete_replaced_original(instance)
+    if instance.derivatives_current:
         return
     from catalogue.tasks import enqueue_derivatives
 
     enqueue_derivatives(instance.pk)
+
+
+def delete_replaced_original(scan):
+    old_name = getattr(scan, "_stored_image_name", None)
+    if not old_name or old_name == scan.image.name:
+        return
+    storage = scan.image.storage
+    transaction.on_commit(lambda: storage.delete(old_name))
+    scan._stored_image_name = scan.image.name
 
 
 @receiver(post_delete, sender=Scan)
