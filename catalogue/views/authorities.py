@@ -5,13 +5,14 @@ Every count and list starts from published documents only.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
 from catalogue.facets import AUTHORS, RECIPIENTS
+from catalogue.filters import shown
 from catalogue.models import (
     Correspondent,
     Document,
@@ -164,27 +165,61 @@ class PlaceDetailView(DetailView):
 # --- Indexes ----------------------------------------------------------------------------------
 
 
-def published_link_count(model, field, **lookup):
-    """Per authority row: how many published documents are linked through `model`."""
-    rows = (
-        model.objects.filter(**{field: OuterRef("pk")}, document__status=Status.PUBLISHED, **lookup)
-        .order_by()
-        .values(field)
-        .annotate(n=Count("document_id", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+@dataclass(frozen=True)
+class LinkCount:
+    """How many published documents link to an authority through one column, e.g. the
+    `person` of Mention. Shown as the attribute `name` on each authority of an index."""
+
+    name: str
+    model: type
+    field: str
+
+    def rows(self):
+        if self.model is Document:
+            return Document.objects.filter(status=Status.PUBLISHED)
+        return self.model.objects.filter(document__status=Status.PUBLISHED)
+
+    @property
+    def document_column(self):
+        return "pk" if self.model is Document else "document_id"
+
+    def exists(self):
+        return Exists(self.rows().filter(**{self.field: OuterRef("pk")}))
+
+    def subquery(self):
+        per_authority = (
+            self.rows()
+            .filter(**{self.field: OuterRef("pk")})
+            .order_by()
+            .values(self.field)
+            .annotate(n=Count(self.document_column, distinct=True))
+            .values("n")
+        )
+        return Coalesce(Subquery(per_authority, output_field=IntegerField()), 0)
+
+    def for_ids(self, ids) -> dict:
+        """{authority id: count} for a page of authorities, in one GROUP BY query."""
+        rows = (
+            self.rows()
+            .filter(**{f"{self.field}__in": ids})
+            .order_by()
+            .values_list(self.field)
+            .annotate(n=Count(self.document_column, distinct=True))
+        )
+        return dict(rows)
 
 
 class AuthorityIndexView(TemplateView):
-    """A paginated index of authorities that appear in published documents, with counts."""
+    """A paginated index of the authorities that appear in published documents, with counts.
 
+    Sorted by name, only the page's authorities are counted (one GROUP BY per kind of link);
+    sorted by count, every authority must be counted, with correlated subqueries.
+    """
+
+    model = None
     sorts = {"name": "Name", "count": "Number of documents"}
     name_ordering = ()
-    count_fields = ()
-
-    def authorities(self):
-        raise NotImplementedError
+    link_counts = ()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -192,22 +227,33 @@ class AuthorityIndexView(TemplateView):
         sort = (params.getlist("sort") or ["name"])[-1]
         notices = []
         if sort not in self.sorts:
-            notices.append("Unknown sort ignored; sorted by name.")
+            notices.append(f"Sort: {shown(sort)} ignored; sorted by name.")
             sort = "name"
-        authorities = self.authorities()
-        has_documents = Q()
-        for field in self.count_fields:
-            has_documents |= Q(**{f"{field}__gt": 0})
-        authorities = authorities.filter(has_documents)
+        appears = Q()
+        for link in self.link_counts:
+            appears |= Q(link.exists())
+        authorities = self.model.objects.filter(appears)
         if sort == "count":
-            total = sum((F(field) for field in self.count_fields[1:]), F(self.count_fields[0]))
+            authorities = authorities.annotate(
+                **{link.name: link.subquery() for link in self.link_counts}
+            )
+            total = sum(
+                (F(link.name) for link in self.link_counts[1:]), F(self.link_counts[0].name)
+            )
             authorities = authorities.order_by(total.desc(), *self.name_ordering)
         else:
             authorities = authorities.order_by(*self.name_ordering)
         page, page_notices = paginate(authorities, params, per_page=INDEX_PER_PAGE)
+        rows = list(page.object_list)
+        if sort != "count":
+            ids = [row.pk for row in rows]
+            for link in self.link_counts:
+                counts = link.for_ids(ids)
+                for row in rows:
+                    setattr(row, link.name, counts.get(row.pk, 0))
         context.update(
             page_obj=page,
-            authorities=list(page.object_list),
+            authorities=rows,
             total=page.paginator.count,
             sort=sort,
             sorts=self.sorts,
@@ -218,32 +264,20 @@ class AuthorityIndexView(TemplateView):
 
 
 class PersonListView(AuthorityIndexView):
+    model = Person
     template_name = "catalogue/person_list.html"
     name_ordering = ("sort_name", "pk")
-    count_fields = ("correspondence_count", "mention_count")
-
-    def authorities(self):
-        return Person.objects.annotate(
-            correspondence_count=published_link_count(Correspondent, "person"),
-            mention_count=published_link_count(Mention, "person"),
-        )
+    link_counts = (
+        LinkCount("correspondence_count", Correspondent, "person"),
+        LinkCount("mention_count", Mention, "person"),
+    )
 
 
 class PlaceListView(AuthorityIndexView):
+    model = Place
     template_name = "catalogue/place_list.html"
     name_ordering = ("name", "pk")
-    count_fields = ("origin_count", "mention_count")
-
-    def authorities(self):
-        origin = (
-            Document.objects.published()
-            .filter(place_of_origin=OuterRef("pk"))
-            .order_by()
-            .values("place_of_origin")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return Place.objects.annotate(
-            origin_count=Coalesce(Subquery(origin, output_field=IntegerField()), 0),
-            mention_count=published_link_count(Mention, "place"),
-        )
+    link_counts = (
+        LinkCount("origin_count", Document, "place_of_origin"),
+        LinkCount("mention_count", Mention, "place"),
+    )

@@ -306,31 +306,45 @@ class DocumentDetailView(DetailView):
 
 
 def neighbour(document, before):
-    """The published document just before or after this one in date order."""
+    """The published document just before or after this one in date order (undated last).
+
+    Each query is bounded on `date_start`, so it walks the (status, date_start) index from
+    this document's date instead of from one end of the catalogue.
+    """
     documents = published_documents().only("identifier", "heading", "title", "date_edtf", "slug")
     start, end, identifier = document.date_start, document.date_end, document.identifier
+    undated = documents.filter(date_start__isnull=True)
+    if start is None:
+        if before:
+            return (
+                undated.filter(identifier__lt=identifier).order_by("-identifier").first()
+                or documents.filter(date_start__isnull=False)
+                .order_by("-date_start", "-date_end", "-identifier")
+                .first()
+            )
+        return undated.filter(identifier__gt=identifier).order_by("identifier").first()
     if before:
-        if start is None:
-            condition = Q(date_start__isnull=False) | Q(identifier__lt=identifier)
-        else:
-            condition = (
-                Q(date_start__lt=start)
-                | Q(date_start=start, date_end__lt=end)
-                | Q(date_start=start, date_end=end, identifier__lt=identifier)
-            )
-        ordering = [F("date_start").desc(nulls_first=True), "-date_end", "-identifier"]
-    else:
-        if start is None:
-            condition = Q(date_start__isnull=True, identifier__gt=identifier)
-        else:
-            condition = (
-                Q(date_start__gt=start)
-                | Q(date_start=start, date_end__gt=end)
-                | Q(date_start=start, date_end=end, identifier__gt=identifier)
-                | Q(date_start__isnull=True)
-            )
-        ordering = [F("date_start").asc(nulls_last=True), "date_end", "identifier"]
-    return documents.filter(condition).order_by(*ordering).first()
+        earlier = (
+            Q(date_start__lt=start)
+            | Q(date_start=start, date_end__lt=end)
+            | Q(date_start=start, date_end=end, identifier__lt=identifier)
+        )
+        return (
+            documents.filter(earlier, date_start__lte=start)
+            .order_by("-date_start", "-date_end", "-identifier")
+            .first()
+        )
+    later = (
+        Q(date_start__gt=start)
+        | Q(date_start=start, date_end__gt=end)
+        | Q(date_start=start, date_end=end, identifier__gt=identifier)
+    )
+    return (
+        documents.filter(later, date_start__gte=start)
+        .order_by("date_start", "date_end", "identifier")
+        .first()
+        or undated.order_by("identifier").first()
+    )
 
 
 class HomeView(TemplateView):
