@@ -25,6 +25,8 @@ BLOCK_SIZE = 1000
 SUB_ROWS = 8  # at most this many mentions (or correspondents, footnotes, themes) per document
 FIRST_YEAR, LAST_YEAR = 1919, 1941
 MIN_WORDS, MAX_WORDS = 200, 2000
+# Sentences naming the mentioned, a salutation and a closing come on top of the drawn ones.
+MAX_DRAWN_WORDS = MAX_WORDS - 200
 SENTENCE_POOL = 20_000
 TIMESTAMP_BASE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 
@@ -322,12 +324,13 @@ class DocumentMaker:
             CorrespondentRole.COPY_RECIPIENT,
         ]
         links, used = [], set()
-        for order in range(count):
+        while len(links) < count:  # distinct agents: draw again on a repeat
             is_person = rng.random() < 0.85
             agent = self._person(rng) if is_person else self._organisation(rng)
             if (is_person, agent.pk) in used:
                 continue
             used.add((is_person, agent.pk))
+            order = len(links)
             link = {
                 "id": pk * SUB_ROWS + order,
                 "document_id": pk,
@@ -342,8 +345,8 @@ class DocumentMaker:
         return links
 
     def _mentions(self, rng, pk: int) -> list:
-        links, used = [], set()
-        for _ in range(rng.randint(3, 8)):
+        links, used, count = [], set(), rng.randint(3, 8)
+        while len(links) < count:  # distinct targets: draw again on a repeat
             chance = rng.random()
             if chance < 0.55:
                 kind, target = "person", self._person(rng)
@@ -417,10 +420,10 @@ class DocumentMaker:
 
     def _body(self, rng, mentions: list, markers: list) -> Piece:
         """Paragraphs of pool sentences, naming some of the mentioned, with footnote markers."""
-        target = MIN_WORDS + int((MAX_WORDS - MIN_WORDS) * rng.random() ** 2)
+        target = MIN_WORDS + int((MAX_DRAWN_WORDS - MIN_WORDS) * rng.random() ** 2)
         sentences, count = [], 0
         while count < target:  # draw in runs: one call to choices() is cheaper than many
-            for sentence, length in rng.choices(self.pool, k=(target - count) // 16 + 1):
+            for sentence, length in rng.choices(self.pool, k=(target - count) // 40 + 1):
                 sentences.append(sentence)
                 count += length
         for link, _ in mentions:

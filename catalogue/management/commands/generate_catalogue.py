@@ -77,6 +77,15 @@ class Command(BaseCommand):
             f"vacuum and analyse {timings['vacuum_analyze']:.1f} s).",
             style=self.style.SUCCESS,
         )
+        cpu = timings["cpu_python"] + timings["cpu_database"]
+        if timings["cpu_database"]:
+            per_document = cpu / plan.documents * 1000
+            self.report(
+                f"CPU: generating processes {timings['cpu_python']:.0f} s, PostgreSQL "
+                f"{timings['cpu_database']:.0f} s (loading and indexing), {per_document:.2f} ms "
+                f"per document; at best {cpu / (os.cpu_count() or 1):.0f} s of wall time on "
+                f"{os.cpu_count()} idle cores (load average now {os.getloadavg()[0]:.1f})."
+            )
 
     def report(self, message, verbose=False, style=None):
         if self.verbosity >= (2 if verbose else 1):

@@ -1,0 +1,502 @@
+"""Page benchmarks through Django's test client, with the SQL floor of each page (issue 7).
+
+For every scenario (a URL chosen from the data, so a run means the same on any catalogue):
+
+1. one warm-up request, not counted;
+2. `repeat` timed requests, without any instrumentation: median and 95th percentile;
+3. one instrumented request: the SQL queries it ran (CaptureQueriesContext) and the peak of
+   Python memory allocated during it (tracemalloc);
+4. the SQL floor: the captured SELECT statements executed again `repeat` times with a plain
+   cursor, rows fetched: the median of their summed time is what the page could not go below
+   without changing its queries. On PostgreSQL, EXPLAIN (ANALYZE) also gives the server's own
+   planning and execution time, and, with `explain=True`, the plan of the slowest query.
+
+Timing and instrumentation are separate because tracemalloc slows Python down several times.
+"""
+
+import datetime
+import json
+import os
+import platform
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import django
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.db import connections
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+
+from catalogue.models import Correspondent, Document, Mention, Place, Status
+
+# Targets of issue 7 (p95, milliseconds), by the size of the catalogue and the kind of page.
+LARGE_CATALOGUE = 500_000
+TARGETS = {
+    "small": {"list": 150, "search": 200, "document": 150, "person": 150},
+    "large": {"list": 500, "search": 500, "document": 50, "person": 50},
+}
+FLOOR_FACTOR = 3  # a page should take at most this many times its SQL floor
+EXPORT_SIZE = 5000
+# URL names issue 4 may give the bulk export of a filtered list, with the format argument.
+EXPORT_URL_NAMES = [
+    ("catalogue:document-list-export", {"extension": "bib"}),  # issue 4
+    ("catalogue:document-list-export", {"format": "bib"}),
+]
+
+
+@dataclass
+class Scenario:
+    name: str
+    kind: str  # list, search, document, person, export, admin
+    url: str
+    note: str = ""
+    admin: bool = False
+
+
+@dataclass
+class Result:
+    name: str
+    kind: str
+    url: str
+    status: int
+    repeat: int
+    median_ms: float
+    p95_ms: float
+    min_ms: float
+    max_ms: float
+    queries: int
+    peak_memory_kb: float
+    response_kb: float
+    sql_floor_ms: float | None
+    sql_server_ms: float | None
+    floor_ratio: float | None
+    target_ms: float | None
+    meets_target: bool | None
+    within_floor_factor: bool | None
+    note: str = ""
+    slowest_queries: list = field(default_factory=list)
+
+
+def percentile(samples, fraction) -> float:
+    """Nearest-rank percentile: the smallest sample with at least `fraction` of them below."""
+    ordered = sorted(samples)
+    rank = max(1, -(-len(ordered) * fraction // 1))  # ceil without floats drifting
+    return ordered[int(rank) - 1]
+
+
+# --- Choosing what to request -----------------------------------------------------------
+
+
+@dataclass
+class Choices:
+    """Facet values and pages taken from the data: the most common of each kind."""
+
+    theme: str | None = None
+    doc_type: str | None = None
+    person: str | None = None
+    place: str | None = None
+    decade: str | None = None
+    classification: str | None = None
+    search_term: str | None = None
+    document: str | None = None
+    export_person: str | None = None
+    export_count: int = 0
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def _most_common(queryset, field_name):
+    row = queryset.values(field_name).annotate(n=Count("pk")).order_by("-n", field_name).first()
+    return row[field_name] if row else None
+
+
+def choose(using="default") -> Choices:
+    published = Document.objects.using(using).published()
+    choices = Choices()
+    theme_rows = (
+        Document.themes.through.objects.using(using)
+        .filter(document__status=Status.PUBLISHED)
+        .values("theme__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "theme__slug")
+    )
+    choices.theme = theme_rows[0]["theme__slug"] if theme_rows else None
+    choices.doc_type = _most_common(published.order_by(), "doc_type")
+    choices.classification = _most_common(
+        published.exclude(classification="none"), "classification"
+    )
+    persons = _ranked_links(Mention.objects.using(using), "person")
+    choices.person = persons[0][0] if persons else None
+    places = _ranked_links(Mention.objects.using(using), "place")
+    choices.place = places[0][0] if places else None
+    # A place of middling frequency as the search term: selective, like a real query.
+    if places:
+        slug, _ = places[min(len(places) - 1, 10)]
+        choices.search_term = Place.objects.using(using).get(slug=slug).name
+    year = _most_common(published.filter(date_start__isnull=False).order_by(), "date_start__year")
+    choices.decade = str(year - year % 10) if year else None
+    middle = published.order_by("pk").values_list("identifier", flat=True)
+    count = published.count()
+    choices.document = middle[count // 2] if count else None
+    choices.export_person, choices.export_count = _closest(persons, EXPORT_SIZE)
+    return choices
+
+
+def _ranked_links(links, target):
+    """(slug, published documents) of the authorities of one kind, most linked first."""
+    rows = (
+        links.filter(**{f"{target}__isnull": False}, document__status=Status.PUBLISHED)
+        .values(f"{target}__slug")
+        .annotate(n=Count("document_id"))
+        .order_by("-n", f"{target}__slug")
+    )
+    return [(row[f"{target}__slug"], row["n"]) for row in rows]
+
+
+def _closest(ranked, size):
+    """The (slug, count) with the count nearest to `size` without exceeding it (exports are
+    capped), or the smallest if every count exceeds it."""
+    if not ranked:
+        return None, 0
+    fitting = [pair for pair in ranked if pair[1] <= size] or [min(ranked, key=lambda p: p[1])]
+    return min(fitting, key=lambda pair: (size - pair[1], pair[0]))
+
+
+def most_mentioned_person(using="default"):
+    persons = _ranked_links(Mention.objects.using(using), "person")
+    return persons[0][0] if persons else None
+
+
+def _list_url(**params) -> str:
+    pairs = [(key, value) for key, value in params.items() if value is not None]
+    return reverse("catalogue:document-list") + ("?" + urlencode(pairs) if pairs else "")
+
+
+def export_url(params) -> tuple[str | None, str]:
+    """The bulk citation export URL of issue 4 for a filtered list, or None and why."""
+    for name, kwargs in EXPORT_URL_NAMES:
+        try:
+            return reverse(name, kwargs=kwargs) + "?" + urlencode(params), name
+        except NoReverseMatch:
+            continue
+    return None, "no bulk export URL (" + ", ".join(sorted({n for n, _ in EXPORT_URL_NAMES})) + ")"
+
+
+def scenarios(choices: Choices) -> tuple[list[Scenario], list[dict]]:
+    """The pages to measure, and the ones skipped with the reason."""
+    c = choices
+    one = {"theme": c.theme}
+    three = {**one, "type": c.doc_type, "person": c.person}
+    five = {**three, "place": c.place, "decade": c.decade}
+    found = [
+        Scenario("list", "list", _list_url()),
+        Scenario("list_1_facet", "list", _list_url(**one), "theme"),
+        Scenario("list_3_facets", "list", _list_url(**three), "theme, type, person"),
+        Scenario("list_5_facets", "list", _list_url(**five), "theme, type, person, place, decade"),
+        Scenario("search", "search", _list_url(q=c.search_term), f"q={c.search_term}"),
+        Scenario(
+            "search_2_facets",
+            "search",
+            _list_url(q=c.search_term, theme=c.theme, type=c.doc_type),
+            f"q={c.search_term}, theme, type",
+        ),
+    ]
+    skipped = []
+    if c.document:
+        url = reverse("catalogue:document-detail", kwargs={"identifier": c.document})
+        found.append(Scenario("document", "document", url, c.document))
+    if c.person:
+        url = reverse("catalogue:person-detail", kwargs={"slug": c.person})
+        found.append(Scenario("person", "person", url, f"{c.person}, most mentioned"))
+    url, why = export_url({"person": c.export_person}) if c.export_person else (None, "no data")
+    if url:
+        found.append(
+            Scenario("export", "export", url, f"{why}: {c.export_count} documents (BibTeX)")
+        )
+    else:
+        skipped.append({"name": "export", "reason": why})
+    found.append(
+        Scenario(
+            "admin_changelist",
+            "admin",
+            reverse("admin:catalogue_document_changelist") + "?_facets=1",
+            "superuser, ?_facets=1",
+            admin=True,
+        )
+    )
+    return found, skipped
+
+
+# --- Measuring ----------------------------------------------------------------------------
+
+
+def _timed(client, url, clear_cache) -> tuple[float, object]:
+    if clear_cache:
+        for cache in caches.all():
+            cache.clear()
+    started = time.perf_counter()
+    response = client.get(url)
+    body = _content(response)
+    elapsed = time.perf_counter() - started
+    response.measured_size = len(body)
+    return elapsed * 1000, response
+
+
+def _content(response) -> bytes:
+    """The whole body; a streamed response is read to its end (part of the page's time)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _error(response) -> str:
+    """What went wrong in a failed request, in one line."""
+    exc_info = getattr(response, "exc_info", None)
+    if exc_info:
+        return f"{exc_info[0].__name__}: {str(exc_info[1])[:300]}"
+    return f"HTTP {response.status_code}"
+
+
+def _instrumented(client, url, connection, clear_cache):
+    if clear_cache:
+        for cache in caches.all():
+            cache.clear()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            _content(client.get(url))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return [q["sql"] for q in captured.captured_queries], peak
+
+
+def _is_read(sql: str) -> bool:
+    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+
+
+def sql_floor(connection, statements, repeat) -> tuple[float | None, list[float]]:
+    """Median over `repeat` runs of the summed client-side time of the SELECT statements."""
+    reads = [sql for sql in statements if _is_read(sql)]
+    if not reads:
+        return None, []
+    totals, per_query = [], [[] for _ in reads]
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            total = 0.0
+            for index, sql in enumerate(reads):
+                started = time.perf_counter()
+                cursor.execute(sql)
+                cursor.fetchall()
+                elapsed = (time.perf_counter() - started) * 1000
+                per_query[index].append(elapsed)
+                total += elapsed
+            totals.append(total)
+    return statistics.median(totals), [statistics.median(times) for times in per_query]
+
+
+def server_time(connection, statements, explain_slowest=None) -> tuple[float | None, str]:
+    """PostgreSQL's planning + execution time of the statements (EXPLAIN ANALYZE, no timing
+    of each node), and the text plan of the statement `explain_slowest` if given."""
+    if connection.vendor != "postgresql":
+        return None, ""
+    total, plan = 0.0, ""
+    with connection.cursor() as cursor:
+        for sql in (s for s in statements if _is_read(s)):
+            cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql)
+            result = cursor.fetchone()[0]
+            result = json.loads(result) if isinstance(result, str) else result
+            total += result[0]["Planning Time"] + result[0]["Execution Time"]
+        if explain_slowest:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + explain_slowest)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    return total, plan
+
+
+@dataclass
+class Run:
+    """Settings of one benchmark run."""
+
+    repeat: int = 20
+    clear_cache: bool = False
+    explain: bool = False
+    using: str = "default"
+    progress: Callable[[str], None] = lambda message: None
+
+
+def measure(client, scenario: Scenario, run: Run, target: float | None) -> Result:
+    connection = connections[run.using]
+    _timed(client, scenario.url, run.clear_cache)  # warm-up
+    samples, response = [], None
+    for _ in range(run.repeat):
+        elapsed, response = _timed(client, scenario.url, run.clear_cache)
+        samples.append(elapsed)
+    note = scenario.note
+    if response.status_code != 200:
+        note = f"{note}; failed: {_error(response)}".lstrip("; ")
+    statements, peak = _instrumented(client, scenario.url, connection, run.clear_cache)
+    floor, per_query = sql_floor(connection, statements, max(3, min(run.repeat, 10)))
+    reads = [sql for sql in statements if _is_read(sql)]
+    slowest = sorted(zip(per_query, reads, strict=True), reverse=True)[:3]
+    server, plan = server_time(
+        connection, statements, slowest[0][1] if run.explain and slowest else None
+    )
+    p95 = percentile(samples, 0.95)
+    ratio = p95 / floor if floor else None
+    return Result(
+        name=scenario.name,
+        kind=scenario.kind,
+        url=scenario.url,
+        status=response.status_code,
+        repeat=run.repeat,
+        median_ms=round(statistics.median(samples), 2),
+        p95_ms=round(p95, 2),
+        min_ms=round(min(samples), 2),
+        max_ms=round(max(samples), 2),
+        queries=len(statements),
+        peak_memory_kb=round(peak / 1024, 1),
+        response_kb=round(response.measured_size / 1024, 1),
+        sql_floor_ms=round(floor, 2) if floor is not None else None,
+        sql_server_ms=round(server, 2) if server is not None else None,
+        floor_ratio=round(ratio, 2) if ratio else None,
+        target_ms=target,
+        meets_target=(p95 < target) if target else None,
+        within_floor_factor=(ratio <= FLOOR_FACTOR) if ratio else None,
+        note=note,
+        slowest_queries=[{"ms": round(ms, 2), "sql": sql[:2000]} for ms, sql in slowest]
+        + ([{"plan_of_slowest": plan}] if plan else []),
+    )
+
+
+# --- The run ------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    memory = None
+    try:
+        with open("/proc/meminfo") as meminfo:
+            memory = round(int(meminfo.readline().split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": memory,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def database(using="default") -> dict:
+    connection = connections[using]
+    info = {"vendor": connection.vendor, "name": str(connection.settings_dict["NAME"])}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version(), current_setting('shared_buffers')")
+            info["version"], info["shared_buffers"] = cursor.fetchone()
+            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            info["size"] = cursor.fetchone()[0]
+    counts = Document.objects.using(using).aggregate(
+        documents=Count("pk"), published=Count("pk", filter=Q(status=Status.PUBLISHED))
+    )
+    info.update(counts)
+    info["mentions"] = Mention.objects.using(using).count()
+    info["correspondents"] = Correspondent.objects.using(using).count()
+    return info
+
+
+def target_for(kind: str, documents: int) -> float | None:
+    size = "large" if documents >= LARGE_CATALOGUE else "small"
+    return TARGETS[size].get(kind)
+
+
+def _superuser(using):
+    user_model = get_user_model()
+    name = f"benchmark-{os.getpid()}-{time.time_ns()}"
+    return user_model.objects.db_manager(using).create_superuser(name, password=None)
+
+
+def run_benchmark(run: Run) -> dict:
+    """Measure every scenario; return the report (also what is written as JSON)."""
+    started = datetime.datetime.now(datetime.UTC)
+    info = database(run.using)
+    choices = choose(run.using)
+    found, skipped = scenarios(choices)
+    public, admin = Client(raise_request_exception=False), Client(raise_request_exception=False)
+    user = _superuser(run.using)
+    admin.force_login(user)
+    results = []
+    try:
+        for scenario in found:
+            run.progress(f"  {scenario.name}: {scenario.url}")
+            target = None if scenario.admin else target_for(scenario.kind, info["published"])
+            result = measure(admin if scenario.admin else public, scenario, run, target)
+            results.append(result)
+    finally:
+        admin.logout()
+        user.delete()
+    return {
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": round((datetime.datetime.now(datetime.UTC) - started).total_seconds(), 1),
+        "machine": machine(),
+        "database": info,
+        "settings": {
+            "repeat": run.repeat,
+            "clear_cache": run.clear_cache,
+            "floor_factor": FLOOR_FACTOR,
+        },
+        "choices": choices.as_dict(),
+        "results": [asdict(result) for result in results],
+        "skipped": skipped,
+    }
+
+
+COLUMNS = [
+    ("name", "page", "{}"),
+    ("median_ms", "median ms", "{:.1f}"),
+    ("p95_ms", "p95 ms", "{:.1f}"),
+    ("target_ms", "target", "{:.0f}"),
+    ("meets_target", "met", None),
+    ("queries", "queries", "{}"),
+    ("sql_floor_ms", "SQL floor ms", "{:.1f}"),
+    ("floor_ratio", "p95/floor", "{:.1f}"),
+    ("within_floor_factor", f"≤{FLOOR_FACTOR}×", None),
+    ("peak_memory_kb", "peak KiB", "{:,.0f}"),
+    ("status", "status", "{}"),
+]
+
+
+def _cell(value, fmt) -> str:
+    if value is None:
+        return "–"
+    if fmt is None:
+        return "yes" if value else "NO"
+    return fmt.format(value)
+
+
+def table(report: dict) -> str:
+    """The results as a plain-text table (also valid Markdown)."""
+    header = [title for _, title, _ in COLUMNS]
+    rows = [[_cell(r[key], fmt) for key, _, fmt in COLUMNS] for r in report["results"]]
+    widths = [max(len(c) for c in column) for column in zip(header, *rows, strict=True)]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
+    lines += [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    ]
+    lines += [f"{r['name']}: {r['note']}" for r in report["results"] if r["status"] != 200]
+    lines += [f"skipped {s['name']}: {s['reason']}" for s in report["skipped"]]
+    return "\n".join(lines)
