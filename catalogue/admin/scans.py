@@ -23,7 +23,7 @@ from .base import CatalogueAdmin
 ACCEPT = ",".join([*imaging.MIME_TYPES.values(), *imaging.ACCEPTED_EXTENSIONS])
 UPLOAD_HELP = (
     f"{imaging.ACCEPTED_DESCRIPTION}; a multi-page TIFF becomes several pages. "
-    "Up to {mb} MB and {mp} megapixels per image."
+    "Up to {mb} MB and {mp} megapixels per image, and {files} files at once."
 )
 
 
@@ -31,6 +31,7 @@ def upload_help():
     return UPLOAD_HELP.format(
         mb=settings.SCAN_MAX_UPLOAD_BYTES // (1024 * 1024),
         mp=settings.SCAN_MAX_PIXELS // 1_000_000,
+        files=settings.DATA_UPLOAD_MAX_NUMBER_FILES,
     )
 
 
