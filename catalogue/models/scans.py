@@ -30,10 +30,6 @@ class ScanQuerySet(models.QuerySet):
         """Scans whose display image and thumbnail exist (they may be stale)."""
         return self.exclude(display="").exclude(thumbnail="")
 
-    def public(self):
-        """Scans of published documents whose derivatives are ready to show."""
-        return self.filter(document__in=Document.objects.published()).ready()
-
     def needing_derivatives(self):
         """Scans without derivatives, or whose derivatives were made from another file or recipe."""
         return self.filter(
