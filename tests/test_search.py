@@ -209,3 +209,12 @@ def test_seed_letter_is_found_by_variants_and_typography(seed):
             d.identifier for d in DocumentFilter(params, queryset=Document.objects.published()).qs
         ]
         assert "D000001" in identifiers, query
+
+
+@postgres_only
+def test_migration_gives_tsvector_matching_a_realistic_cost():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'ts_match_vq'")
+        assert cursor.fetchone()[0] == 100
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'document_search_vector_gin'")
+        assert cursor.fetchone()
