@@ -78,6 +78,8 @@ def test_seed_printed_source_and_archival_location(seed):
         ("192X", {"date-parts": [[1920], [1929]]}),
         ("", None),
         ("not a date", None),
+        ("1921-13", None),
+        ("1921-12-26/..", {"date-parts": [[1921, 12, 26]]}),
     ],
 )
 def test_csl_dates_from_edtf(edtf, expected):
