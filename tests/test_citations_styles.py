@@ -181,3 +181,25 @@ def test_date_ranges_collapse_in_the_order_of_the_date(date_parts, chicago, mla)
     assert chicago in styles.render(item, "chicago-note")
     assert mla in styles.render(item, "mla")
     assert styles.render(item, "chicago-author-date")  # citeproc-py alone raised TypeError here
+
+
+def test_renderings_are_cached_by_content(monkeypatch):
+    from django.core.cache import cache
+
+    from catalogue.citations import styles
+
+    cache.clear()
+    calls = []
+    real_engine = styles._engine
+
+    def counting_engine(csl, output):
+        calls.append((csl, output))
+        return real_engine(csl, output)
+
+    monkeypatch.setattr(styles, "_engine", counting_engine)
+    item = {"id": "x", "type": "manuscript", "title": "A note", "issued": {"date-parts": [[1921]]}}
+    first = styles.render(item, "apa")
+    assert styles.render(item, "apa") == first
+    assert len(calls) == 1
+    changed = styles.render({**item, "title": "Another note"}, "apa")
+    assert "Another note" in changed and len(calls) == 2

@@ -5,6 +5,8 @@ citeproc-js uses (committed in locales/, see tools/citeproc-js/README.md), so bo
 same terms. ``compat`` closes the remaining differences from citeproc-js.
 """
 
+import hashlib
+import json
 import threading
 import warnings
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc import formatter as citeproc_formatters
 from citeproc.frontend import CitationStylesXML
 from citeproc.source.json import CiteProcJSON
+from django.core.cache import cache as shared_cache
 
 from . import compat
 
@@ -120,12 +123,33 @@ def _engine(csl_name: str, output: str) -> _Engine:
     return _Engine(csl_name, output)
 
 
+# Bump when the rendering code changes, so that cached renderings of the old code are not used.
+RENDERING_VERSION = 1
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def _cache_key(item: dict, style_key: str, output: str) -> str:
+    # The key is the item's content itself: any change to the metadata (the document, a
+    # person's name, the archive ...) gives a new key, so a cached rendering is never stale.
+    content = json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    return f"citation:{RENDERING_VERSION}:{style_key}:{output}:{digest}"
+
+
 def render(item: dict, style_key: str, output: str = "text") -> str:
-    """The citation of a CSL-JSON item in a style, as plain text or HTML (escaped)."""
+    """The citation of a CSL-JSON item in a style, as plain text or HTML (escaped).
+
+    Rendering costs tens of milliseconds per style, so results are cached by content.
+    """
     style = get_style(style_key)
     if output not in FORMATS:
         raise ValueError(f"Unknown output format “{output}”.")
-    return _engine(style.csl, output).render(item, style.form)
+    key = _cache_key(item, style_key, output)
+    text = shared_cache.get(key)
+    if text is None:
+        text = _engine(style.csl, output).render(item, style.form)
+        shared_cache.set(key, text, CACHE_SECONDS)
+    return text
 
 
 def render_all(item: dict, output: str = "text") -> dict[str, str]:
