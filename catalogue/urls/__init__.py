@@ -1,6 +1,11 @@
 """Public URLs, one module per capability; all under the "catalogue" namespace."""
 
-from . import citations, public, scans
+from . import (
+    citations,
+    converters,  # noqa: F401  (registers <identifier:…>, used below)
+    public,
+    scans,
+)
 
 app_name = "catalogue"
 

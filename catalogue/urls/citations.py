@@ -2,9 +2,11 @@
 
 from django.urls import re_path
 
+from catalogue.urls.converters import DocumentIdentifierConverter
 from catalogue.views.citations import DocumentCitationView, ListExportView
 
 EXTENSIONS = "bib|ris|json"
+IDENTIFIER = DocumentIdentifierConverter.regex
 
 urlpatterns = [
     re_path(
@@ -13,7 +15,7 @@ urlpatterns = [
         name="document-list-export",
     ),
     re_path(
-        rf"^documents/(?P<identifier>[^/]+)/cite\.(?P<extension>{EXTENSIONS})$",
+        rf"^documents/(?P<identifier>{IDENTIFIER})/cite\.(?P<extension>{EXTENSIONS})$",
         DocumentCitationView.as_view(),
         name="document-cite",
     ),

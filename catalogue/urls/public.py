@@ -5,7 +5,11 @@ from catalogue import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("documents/", views.DocumentListView.as_view(), name="document-list"),
-    path("documents/<str:identifier>/", views.DocumentDetailView.as_view(), name="document-detail"),
+    path(
+        "documents/<identifier:identifier>/",
+        views.DocumentDetailView.as_view(),
+        name="document-detail",
+    ),
     path("persons/", views.PersonListView.as_view(), name="person-list"),
     path("persons/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path(
@@ -25,7 +29,7 @@ urlpatterns = [
 # /documents/<identifier>/<something>/ routes.
 trailing_patterns = [
     path(
-        "documents/<str:identifier>/<str:slug>/",
+        "documents/<identifier:identifier>/<str:slug>/",
         views.DocumentDetailView.as_view(),
         name="document-detail-slug",
     ),

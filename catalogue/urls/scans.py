@@ -6,12 +6,12 @@ from catalogue.views.scans import ManifestView, ScanDownloadView
 
 urlpatterns = [
     path(
-        "documents/<str:identifier>/iiif/manifest.json",
+        "documents/<identifier:identifier>/iiif/manifest.json",
         ManifestView.as_view(),
         name="iiif-manifest",
     ),
     path(
-        "documents/<str:identifier>/pages/<int:page>/original/",
+        "documents/<identifier:identifier>/pages/<int:page>/original/",
         ScanDownloadView.as_view(),
         name="scan-download",
     ),

@@ -27,7 +27,6 @@ PER_PAGE = 20
 LATEST = 8
 VIEW_PARAMETERS = {"page", "more"}  # read by the view, not by DocumentFilter
 AUTHOR_ROLES = {CorrespondentRole.AUTHOR, CorrespondentRole.SIGNATORY}
-IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def published_documents():
@@ -252,8 +251,6 @@ class DocumentDetailView(DetailView):
     context_object_name = "document"
 
     def get(self, request, *args, **kwargs):
-        if not IDENTIFIER.fullmatch(kwargs["identifier"]):
-            raise Http404("This is not a document identifier.")
         if "slug" in kwargs:
             document = get_object_or_404(published_documents(), identifier=kwargs["identifier"])
             return HttpResponsePermanentRedirect(document.get_absolute_url())
