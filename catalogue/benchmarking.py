@@ -327,6 +327,7 @@ class Run:
     """Settings of one benchmark run."""
 
     repeat: int = 20
+    pages: tuple = ()  # names of the scenarios to run; all when empty
     clear_cache: bool = False
     explain: bool = False
     using: str = "default"
@@ -432,6 +433,12 @@ def run_benchmark(run: Run) -> dict:
     info = database(run.using)
     choices = choose(run.using)
     found, skipped = scenarios(choices)
+    if run.pages:
+        unknown = set(run.pages) - {s.name for s in found} - {s["name"] for s in skipped}
+        if unknown:
+            raise ValueError("Unknown pages: " + ", ".join(sorted(unknown)))
+        found = [scenario for scenario in found if scenario.name in run.pages]
+        skipped = [skip for skip in skipped if skip["name"] in run.pages]
     public, admin = Client(raise_request_exception=False), Client(raise_request_exception=False)
     user = _superuser(run.using)
     admin.force_login(user)
@@ -452,6 +459,7 @@ def run_benchmark(run: Run) -> dict:
         "database": info,
         "settings": {
             "repeat": run.repeat,
+            "pages": list(run.pages),
             "clear_cache": run.clear_cache,
             "floor_factor": FLOOR_FACTOR,
         },

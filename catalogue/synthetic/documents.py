@@ -11,11 +11,12 @@ import calendar
 import datetime
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.text import slugify
 
 from catalogue.models import Classification, DocumentType, Priority, Status
-from catalogue.models.documents import Correspondent, CorrespondentRole
+from catalogue.models.documents import CorrespondentRole
 from catalogue.models.footnotes import FootnoteKind
 
 from . import searchtext, words
@@ -182,7 +183,8 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def build_sentence_pool(seed: int, size: int = SENTENCE_POOL) -> list[tuple[Piece, int]]:
+@lru_cache(maxsize=4)
+def build_sentence_pool(seed: int, size: int = SENTENCE_POOL) -> tuple[tuple[Piece, int], ...]:
     """Sentences bodies are made of, each with its folded form and word count."""
     rng = random.Random(f"sentences:{seed}")
     pool = []
@@ -202,7 +204,7 @@ def build_sentence_pool(seed: int, size: int = SENTENCE_POOL) -> list[tuple[Piec
             other = rng.choice(words.OBJECTS)
             text = f"{_capitalised(subject)} {verb} {obj} and {other}, {adverbial}."
         pool.append((piece(text), len(text.split())))
-    return pool
+    return tuple(pool)
 
 
 class DocumentMaker:
@@ -225,19 +227,18 @@ class DocumentMaker:
         self.years, self.year_weights = _split(sorted(YEAR_WEIGHTS.items()))
         self.name_templates = [self._name_template(t) for t in words.NAME_SENTENCES]
         self.place_templates = [self._name_template(t) for t in words.PLACE_SENTENCES]
-        self.indexes_correspondent_names = hasattr(Correspondent, "target")
 
     @staticmethod
     def _name_template(template: str) -> tuple[Piece, Piece]:
         before, after = template.split("{name}")
         return piece(before), piece(after)
 
-    def block(self, number: int, total: int) -> Block:
-        """Rows of documents number*BLOCK_SIZE ... (at most `total` documents in all)."""
-        rng = random.Random(f"documents:{self.seed}:{number}")
+    def block(self, number: int, total: int, size: int = BLOCK_SIZE) -> Block:
+        """Rows of documents number * size ... (at most `total` documents in all)."""
+        rng = random.Random(f"documents:{self.seed}:{size}:{number}")
         block = Block()
-        first = number * BLOCK_SIZE
-        for index in range(first, min(first + BLOCK_SIZE, total)):
+        first = number * size
+        for index in range(first, min(first + size, total)):
             self._document(rng, index + 1, block)
         return block
 
@@ -557,9 +558,8 @@ class DocumentMaker:
         names = [searchtext.authority_names(origin[0])] if origin else []
         for link, agent in correspondents:
             names.append(cached_piece(link["name_as_printed"]))
-            if self.indexes_correspondent_names:
-                names.append(searchtext.authority_names(agent))
             names.append(cached_piece(link["office_as_stated"]))
+            names.append(searchtext.authority_names(agent))
         for link, target in mentions:
             names += [cached_piece(link["name_as_printed"]), searchtext.authority_names(target)]
         text = [pieces.get(line) or cached_piece(row[line]) for line in PRINTED_LINES]

@@ -16,7 +16,6 @@ import json
 import math
 import multiprocessing
 import os
-import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -237,16 +236,21 @@ def is_empty(using) -> bool:
 
 
 def flush(using):
-    """Delete every catalogue record (documents, authorities, history) except the themes."""
+    """Delete every catalogue record (documents, authorities, history) except the themes, and
+    restart the tables' id sequences."""
     connection = connections[using]
     tables = [model._meta.db_table for model in catalogue_models()]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-            return
-        with transaction.atomic(using=using), connection.constraint_checks_disabled():
-            for table in tables:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+    statements = connection.ops.sql_flush(
+        no_style(), tables, reset_sequences=True, allow_cascade=True
+    )
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if postgres:  # TRUNCATE refuses while deferred FK checks are pending in a transaction
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for sql in statements:
+            cursor.execute(sql)
+        if postgres:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @dataclass
@@ -258,6 +262,7 @@ class Plan:
     organisations: int
     batch: int = 5000
     jobs: int = 1
+    block_size: int = BLOCK_SIZE  # documents per random stream: part of what the seed means
 
     @classmethod
     def for_size(cls, documents, seed=1, persons=None, places=None, organisations=None, **kw):
@@ -273,11 +278,11 @@ class Plan:
 
     @property
     def blocks(self) -> int:
-        return math.ceil(self.documents / BLOCK_SIZE)
+        return math.ceil(self.documents / self.block_size)
 
     @property
     def blocks_per_batch(self) -> int:
-        return max(1, round(self.batch / BLOCK_SIZE))
+        return max(1, round(self.batch / self.block_size))
 
 
 def write_authorities(writer: Writer, authorities: Authorities):
@@ -310,8 +315,8 @@ def make_collection(using):
     return collection, archive
 
 
-def write_batch(writer: Writer, maker: DocumentMaker, block_numbers, total) -> int:
-    blocks = [maker.block(number, total) for number in block_numbers]
+def write_batch(writer: Writer, maker: DocumentMaker, block_numbers, plan: Plan) -> int:
+    blocks = [maker.block(number, plan.documents, plan.block_size) for number in block_numbers]
     with transaction.atomic(using=writer.using):
         search = {pk: parts for b in blocks for pk, parts in b.search.items()}
         writer.write_documents([row for b in blocks for row in b.documents], search)
@@ -351,7 +356,7 @@ def _work(plan, maker, using, worker, workers, queue):
         writer = writer_for(using)
         writer.prepare()
         for numbers in _batches(plan, worker, workers):
-            queue.put(("done", write_batch(writer, maker, numbers, plan.documents)))
+            queue.put(("done", write_batch(writer, maker, numbers, plan)))
         cpu = {"python": time.process_time(), "database": backend_cpu_seconds(writer.connection)}
         connections[using].close()
         queue.put(("finished", cpu))
@@ -367,13 +372,15 @@ def load_documents(plan: Plan, maker: DocumentMaker, using, progress) -> dict:
     """Write all documents, in `plan.jobs` processes on PostgreSQL; call progress(done).
 
     Returns the CPU seconds used, by the generating processes and by the database."""
-    if plan.jobs <= 1 or connections[using].vendor != "postgresql":
+    connection = connections[using]
+    # Worker processes need their own connections: not on SQLite, nor inside a transaction.
+    if plan.jobs <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
         writer = writer_for(using)
         python, database = time.process_time(), backend_cpu_seconds(writer.connection)
         writer.prepare()
         done = 0
         for numbers in _batches(plan, 0, 1):
-            done += write_batch(writer, maker, numbers, plan.documents)
+            done += write_batch(writer, maker, numbers, plan)
             progress(done)
         return {
             "python": time.process_time() - python,
@@ -436,8 +443,8 @@ def indexes_deferred(using, report=print):
     Yields {"indexes": [(name, definition)], "cpu": database CPU seconds of the rebuild}."""
     connection = connections[using]
     deferred = {"indexes": [], "cpu": 0.0}
-    if connection.vendor != "postgresql":
-        yield deferred
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield deferred  # inside a transaction (tests) pending FK checks forbid CREATE INDEX
         return
     tables = [model._meta.db_table for model in BULK_MODELS]
     deferred["indexes"] = secondary_indexes(connection, tables)
@@ -474,17 +481,12 @@ def build_indexes(using, indexes, report, workers=2) -> float:
                 cursor.execute(definition.replace(" INDEX ", " INDEX IF NOT EXISTS ", 1))
             cpu.append(backend_cpu_seconds(connection) - before)
         finally:
-            if threading.current_thread() is not threading.main_thread():
-                connection.close()
+            connection.close()  # a pool thread's own connection
         report(f"  index {name} built in {time.monotonic() - started:.1f} s", verbose=True)
 
     slowest_first = sorted(indexes, key=lambda index: "USING gin" not in index[1])
-    if connections[using].in_atomic_block:  # inside a transaction (tests): one connection
-        for index in slowest_first:
-            build(index)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(build, slowest_first))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(build, slowest_first))
     return sum(cpu)
 
 

@@ -52,6 +52,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", dest="json_path", help="Also write the report here.")
         parser.add_argument(
+            "--pages",
+            help="Comma-separated names of the pages to measure (default: all): list, "
+            "list_1_facet, list_3_facets, list_5_facets, search, search_2_facets, document, "
+            "person, export, admin_changelist.",
+        )
+        parser.add_argument(
             "--cold-cache",
             action="store_true",
             help="Clear Django's caches before every request (default: warm, as in service).",
@@ -74,15 +80,20 @@ class Command(BaseCommand):
                 )
             )
         self.ensure_documents(options["documents"], using)
+        pages = tuple(p.strip() for p in (options["pages"] or "").split(",") if p.strip())
         run = Run(
             repeat=options["repeat"],
+            pages=pages,
             clear_cache=options["cold_cache"],
             explain=options["explain"],
             using=using,
             progress=self.stdout.write if options["verbosity"] >= 2 else (lambda m: None),
         )
         with override_settings(**self.benchmark_settings()), quiet_request_errors():
-            report = run_benchmark(run)
+            try:
+                report = run_benchmark(run)
+            except ValueError as error:
+                raise CommandError(str(error)) from error
         self.stdout.write(self.summary(report))
         self.stdout.write(table(report))
         if options["json_path"]:
