@@ -7,4 +7,6 @@ class CatalogueConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from catalogue import search  # noqa: F401  (connects the search-index signal receivers)
+        from catalogue import caching, search  # noqa: F401  (search connects its receivers)
+
+        caching.connect_signals()

@@ -32,6 +32,7 @@ from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from catalogue import caching
 from catalogue.models import (
     Correspondent,
     Document,
@@ -155,7 +156,9 @@ def refresh_search_index(documents, batch_size=BATCH_SIZE) -> int:
         if len(batch) >= batch_size:
             total += _save_batch(batch)
             batch = []
-    return total + _save_batch(batch)
+    total += _save_batch(batch)
+    caching.bump_catalogue_version()  # bulk_update sends no signals
+    return total
 
 
 def _save_batch(batch) -> int:

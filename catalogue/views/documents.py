@@ -7,9 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, TemplateView
 
-from catalogue import search
+from catalogue import caching, search
 from catalogue.facets import compute_facets, year_counts
 from catalogue.filters import SORTS, DocumentFilter, shown
 from catalogue.markers import marker_spans
@@ -72,7 +73,9 @@ def evaluated_rows(documents):
 
 
 def years_with_counts(documents):
-    return sorted(year_counts(documents).items())
+    """(year, count) pairs; cached per catalogue version and the queryset's SQL."""
+    sql = str(documents.query)
+    return caching.remember("years", [sql], lambda: sorted(year_counts(documents).items()))
 
 
 # --- Query strings ----------------------------------------------------------------------------
@@ -134,12 +137,26 @@ def unknown_parameter_notices(params, filterset):
 # --- Pagination -------------------------------------------------------------------------------
 
 
+class CachedCountPaginator(Paginator):
+    """Counts the results once per catalogue version and query (see catalogue.caching)."""
+
+    def __init__(self, object_list, per_page, params, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.params = params
+
+    @cached_property
+    def count(self):
+        return caching.remember(
+            "result-count", caching.query_parts(self.params), Paginator.count.func.__get__(self)
+        )
+
+
 def paginate(queryset, params, per_page=PER_PAGE):
     """(page, notices). Bad page numbers fall back to the first or last page, with a notice.
 
     The paginator counts once (Paginator.count is cached); the page query is the second.
     """
-    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    paginator = CachedCountPaginator(queryset, per_page, params, allow_empty_first_page=True)
     notices = []
     values = [v for v in params.getlist("page") if v.strip()]
     number = 1
@@ -215,7 +232,11 @@ class DocumentListView(TemplateView):
             documents=documents,
             result_count=page.paginator.count,
             snippets=search.headlines(documents, terms) if terms else {},
-            facets=compute_facets(filterset, expanded=expanded),
+            facets=caching.remember(
+                "facets",
+                [caching.query_parts(params, ignore=("page", "sort", "more")), sorted(expanded)],
+                lambda: compute_facets(filterset, expanded=expanded),
+            ),
             chips=active_filter_chips(filterset, params),
             notices=[
                 *filterset.notices,

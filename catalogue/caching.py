@@ -1,0 +1,63 @@
+"""Cached counts that are never stale: every cache key carries the catalogue's version.
+
+Counting facets over hundreds of thousands of documents is the costliest work of the public
+pages, and its result only changes when the catalogue does. Any save or delete of a catalogue
+record (a document published or edited, a mention added, a person renamed) bumps the version, so
+the next request computes fresh counts; with a shared cache (CACHE_URL) every app server sees the
+bump at once. Bulk writes that bypass signals (loaddata, the synthetic generator, the search
+index rebuild) call `bump_catalogue_version()` themselves.
+"""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "catalogue:version"
+TIMEOUT = 6 * 60 * 60
+
+
+def catalogue_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def bump_catalogue_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value invalidates the old keys
+        cache.set(VERSION_KEY, catalogue_version() + 1, None)
+
+
+def remember(namespace: str, parts, compute):
+    """compute(), cached under `namespace` and `parts` for the current catalogue version."""
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"catalogue:{namespace}:{catalogue_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def query_parts(params, ignore=("page", "sort")) -> list:
+    """A canonical form of a query string: the same parameters in any order give the same key.
+
+    Values keep their order: where a parameter is repeated, the page uses the last one.
+    """
+    return sorted((name, params.getlist(name)) for name in params if name not in ignore)
+
+
+def _on_catalogue_change(sender, **kwargs):
+    if sender._meta.app_label == "catalogue":
+        bump_catalogue_version()
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_catalogue_change, dispatch_uid=f"catalogue-version-{signal!r}")

@@ -1,0 +1,83 @@
+"""Cached counts on the public pages are never stale: any catalogue change invalidates them."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalogue import caching
+from catalogue.models import Document, Mention, Status, Theme
+from catalogue.search import refresh_search_index
+from tests.factories import make_collection, make_document, make_place
+
+
+def facet_count(response, facet_name, value):
+    for facet in response.context["facets"]:
+        if facet.name == facet_name:
+            for facet_value in facet.values:
+                if facet_value.value == value:
+                    return facet_value.count
+    return 0
+
+
+@pytest.fixture
+def two_documents(db):
+    collection = make_collection()
+    turkey = Theme.objects.get(slug="turkey")
+    documents = [make_document(collection) for _ in range(2)]
+    for document in documents:
+        document.themes.add(turkey)
+    return documents
+
+
+def test_second_request_uses_cached_counts(client, two_documents):
+    with CaptureQueriesContext(connection) as first:
+        client.get("/documents/")
+    with CaptureQueriesContext(connection) as second:
+        response = client.get("/documents/")
+    assert len(second) < len(first)
+    assert response.context["result_count"] == 2
+    assert facet_count(response, "theme", "turkey") == 2
+
+
+def test_same_filters_in_another_order_share_the_cache(client, two_documents):
+    client.get("/documents/?theme=turkey&type=letter")
+    with CaptureQueriesContext(connection) as reordered:
+        client.get("/documents/?type=letter&theme=turkey")
+    with CaptureQueriesContext(connection) as other:
+        client.get("/documents/?type=letter")
+    assert len(reordered) < len(other)
+
+
+def test_unpublishing_invalidates_counts(client, two_documents):
+    assert client.get("/documents/").context["result_count"] == 2
+    two_documents[0].status = Status.DRAFT
+    two_documents[0].save()
+    response = client.get("/documents/")
+    assert response.context["result_count"] == 1
+    assert facet_count(response, "theme", "turkey") == 1
+
+
+def test_a_new_mention_invalidates_counts(client, two_documents):
+    ankara = make_place("Ankara", slug="ankara")
+    assert facet_count(client.get("/documents/"), "place", "ankara") == 0
+    Mention.objects.create(document=two_documents[0], place=ankara)
+    assert facet_count(client.get("/documents/"), "place", "ankara") == 1
+
+
+def test_theme_removed_invalidates_counts(client, two_documents):
+    client.get("/documents/")
+    two_documents[1].themes.clear()
+    assert facet_count(client.get("/documents/"), "theme", "turkey") == 1
+
+
+def test_bulk_search_rebuild_invalidates(client, two_documents):
+    version = caching.catalogue_version()
+    refresh_search_index(Document.objects.all())
+    assert caching.catalogue_version() > version
+
+
+def test_version_survives_an_evicted_key(db):
+    cache.delete(caching.VERSION_KEY)
+    caching.bump_catalogue_version()
+    assert caching.catalogue_version() >= 2
