@@ -22,6 +22,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 import django
@@ -223,15 +224,11 @@ def scenarios(choices: Choices) -> tuple[list[Scenario], list[dict]]:
         )
     else:
         skipped.append({"name": "export", "reason": why})
-    found.append(
-        Scenario(
-            "admin_changelist",
-            "admin",
-            reverse("admin:catalogue_document_changelist") + "?_facets=1",
-            "superuser, ?_facets=1",
-            admin=True,
-        )
-    )
+    changelist = reverse("admin:catalogue_document_changelist")
+    found += [
+        Scenario("admin_changelist", "admin", changelist + "?_facets=1", "facets", admin=True),
+        Scenario("admin_changelist_plain", "admin", changelist, "without facets", admin=True),
+    ]
     return found, skipped
 
 
@@ -328,6 +325,7 @@ class Run:
 
     repeat: int = 20
     pages: tuple = ()  # names of the scenarios to run; all when empty
+    statement_timeout: int = 120  # seconds a query may run (PostgreSQL); 0 for no limit
     clear_cache: bool = False
     explain: bool = False
     using: str = "default"
@@ -336,21 +334,25 @@ class Run:
 
 def measure(client, scenario: Scenario, run: Run, target: float | None) -> Result:
     connection = connections[run.using]
-    _timed(client, scenario.url, run.clear_cache)  # warm-up
-    samples, response = [], None
-    for _ in range(run.repeat):
-        elapsed, response = _timed(client, scenario.url, run.clear_cache)
-        samples.append(elapsed)
+    elapsed, response = _timed(client, scenario.url, run.clear_cache)  # warm-up
+    samples = [elapsed]
+    if response.status_code == 200:  # a page that fails (a timeout) is not asked again
+        samples = []
+        for _ in range(run.repeat):
+            elapsed, response = _timed(client, scenario.url, run.clear_cache)
+            samples.append(elapsed)
     note = scenario.note
     if response.status_code != 200:
         note = f"{note}; failed: {_error(response)}".lstrip("; ")
-    statements, peak = _instrumented(client, scenario.url, connection, run.clear_cache)
-    floor, per_query = sql_floor(connection, statements, max(3, min(run.repeat, 10)))
-    reads = [sql for sql in statements if _is_read(sql)]
-    slowest = sorted(zip(per_query, reads, strict=True), reverse=True)[:3]
-    server, plan = server_time(
-        connection, statements, slowest[0][1] if run.explain and slowest else None
-    )
+    statements, peak, floor, per_query, server, plan, slowest = [], 0, None, [], None, "", []
+    if response.status_code == 200:
+        statements, peak = _instrumented(client, scenario.url, connection, run.clear_cache)
+        floor, per_query = sql_floor(connection, statements, max(3, min(run.repeat, 10)))
+        reads = [sql for sql in statements if _is_read(sql)]
+        slowest = sorted(zip(per_query, reads, strict=True), reverse=True)[:3]
+        server, plan = server_time(
+            connection, statements, slowest[0][1] if run.explain and slowest else None
+        )
     p95 = percentile(samples, 0.95)
     ratio = p95 / floor if floor else None
     return Result(
@@ -358,7 +360,7 @@ def measure(client, scenario: Scenario, run: Run, target: float | None) -> Resul
         kind=scenario.kind,
         url=scenario.url,
         status=response.status_code,
-        repeat=run.repeat,
+        repeat=len(samples),
         median_ms=round(statistics.median(samples), 2),
         p95_ms=round(p95, 2),
         min_ms=round(min(samples), 2),
@@ -427,6 +429,22 @@ def _superuser(using):
     return user_model.objects.db_manager(using).create_superuser(name, password=None)
 
 
+@contextmanager
+def statement_timeout(connection, seconds):
+    """On PostgreSQL, cancel any query of the run that takes longer than `seconds`: a page
+    that cannot finish is reported as failed instead of holding the run for hours."""
+    if connection.vendor != "postgresql" or not seconds:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = '{int(seconds)}s'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+
+
 def run_benchmark(run: Run) -> dict:
     """Measure every scenario; return the report (also what is written as JSON)."""
     started = datetime.datetime.now(datetime.UTC)
@@ -444,11 +462,11 @@ def run_benchmark(run: Run) -> dict:
     admin.force_login(user)
     results = []
     try:
-        for scenario in found:
-            run.progress(f"  {scenario.name}: {scenario.url}")
-            target = None if scenario.admin else target_for(scenario.kind, info["published"])
-            result = measure(admin if scenario.admin else public, scenario, run, target)
-            results.append(result)
+        with statement_timeout(connections[run.using], run.statement_timeout):
+            for scenario in found:
+                run.progress(f"  {scenario.name}: {scenario.url}")
+                target = None if scenario.admin else target_for(scenario.kind, info["published"])
+                results.append(measure(admin if scenario.admin else public, scenario, run, target))
     finally:
         admin.logout()
         user.delete()
@@ -460,6 +478,7 @@ def run_benchmark(run: Run) -> dict:
         "settings": {
             "repeat": run.repeat,
             "pages": list(run.pages),
+            "statement_timeout": run.statement_timeout,
             "clear_cache": run.clear_cache,
             "floor_factor": FLOOR_FACTOR,
         },

@@ -261,6 +261,7 @@ def test_benchmark_runs_end_to_end_and_writes_json(themes, tmp_path, capsys):
         "document",
         "person",
         "admin_changelist",
+        "admin_changelist_plain",
     }
     assert expected <= set(names)
     assert "export" in names or [s["name"] for s in report["skipped"]] == ["export"]

@@ -10,6 +10,8 @@ import time
 
 from django.db import DEFAULT_DB_ALIAS
 
+from catalogue.caching import bump_catalogue_version
+
 from .authorities import Authorities
 from .documents import BLOCK_SIZE, DocumentMaker
 from .loader import (
@@ -57,6 +59,7 @@ def generate(plan: Plan, using=DEFAULT_DB_ALIAS, report=_silent, progress=None) 
     timings["indexes"] = time.monotonic() - phase
     phase = time.monotonic()
     finish(using)
+    bump_catalogue_version()  # the rows were written without signals (see catalogue.caching)
     timings["vacuum_analyze"] = time.monotonic() - phase
     timings["total"] = time.monotonic() - started
     timings["cpu_python"] = cpu["python"]

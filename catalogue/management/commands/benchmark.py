@@ -67,6 +67,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Add the EXPLAIN ANALYZE plan of each page's slowest query to the JSON.",
         )
+        parser.add_argument(
+            "--statement-timeout",
+            type=int,
+            default=120,
+            help="PostgreSQL: seconds after which a query is cancelled and its page reported as "
+            "failed (120; 0 for no limit).",
+        )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, **options):
@@ -84,6 +91,7 @@ class Command(BaseCommand):
         run = Run(
             repeat=options["repeat"],
             pages=pages,
+            statement_timeout=options["statement_timeout"],
             clear_cache=options["cold_cache"],
             explain=options["explain"],
             using=using,
