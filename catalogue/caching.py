@@ -12,6 +12,7 @@ import hashlib
 import json
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "catalogue:version"
@@ -56,6 +57,9 @@ def query_parts(params, ignore=("page", "sort")) -> list:
 def _on_catalogue_change(sender, **kwargs):
     if sender._meta.app_label == "catalogue":
         bump_catalogue_version()
+        # Again after the commit: a request between the save and the commit may have cached
+        # counts of the data as it was before, under the version bumped above.
+        transaction.on_commit(bump_catalogue_version)
 
 
 def connect_signals():

@@ -81,3 +81,25 @@ def test_version_survives_an_evicted_key(db):
     cache.delete(caching.VERSION_KEY)
     caching.bump_catalogue_version()
     assert caching.catalogue_version() >= 2
+
+
+def test_person_page_counts_follow_publication(client, two_documents):
+    from tests.factories import make_person
+
+    person = make_person("Enver Pasha", slug="enver-pasha")
+    for document in two_documents:
+        Mention.objects.create(document=document, person=person)
+    url = person.get_absolute_url()
+    first, second = (f'href="{d.get_absolute_url()}"' for d in two_documents)
+    page = client.get(url).content.decode()
+    assert first in page and second in page
+    two_documents[1].status = Status.DRAFT
+    two_documents[1].save()
+    page = client.get(url).content.decode()
+    assert first in page and second not in page
+
+
+def test_version_is_bumped_again_when_the_change_commits(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        make_document()
+    assert caching.bump_catalogue_version in callbacks

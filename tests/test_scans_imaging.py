@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from catalogue import imaging
+from catalogue import caching, imaging
 from catalogue.imaging import ImageRejected, prepare_upload
 from catalogue.models import Scan
 from tests.factories import make_document
@@ -218,9 +218,14 @@ def test_new_scans_get_derivatives_from_the_task_after_commit(
     document = make_document()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         scan = make_scan(document, page=1)
-    assert len(callbacks) == 1
+    assert len(queued_work(callbacks)) == 1
     scan.refresh_from_db()
     assert scan.derivatives_current
+
+
+def queued_work(callbacks):
+    """The on-commit callbacks other than the cached counts' version bump."""
+    return [c for c in callbacks if c is not caching.bump_catalogue_version]
 
 
 @pytest.mark.django_db
@@ -229,7 +234,7 @@ def test_editing_a_caption_does_not_queue_work(django_capture_on_commit_callback
     with django_capture_on_commit_callbacks() as callbacks:
         scan.caption = "First page"
         scan.save()
-    assert callbacks == []
+    assert queued_work(callbacks) == []
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
+from catalogue import caching
 from catalogue.facets import AUTHORS, RECIPIENTS
 from catalogue.filters import shown
 from catalogue.models import (
@@ -49,14 +50,15 @@ class DocumentGroup:
 
 
 def document_group(key, title, documents, list_url):
+    """Count and first documents, cached per catalogue version (see catalogue.caching): a
+    popular person is named in 15% of a million documents, 130 ms to count each time."""
     documents = documents.order_by(F("date_start").asc(nulls_last=True), "identifier")
-    return DocumentGroup(
-        key=key,
-        title=title,
-        count=documents.count(),
-        documents=evaluated_rows(list_rows(documents)[:SHOWN_PER_GROUP]),
-        list_url=list_url,
-    )
+
+    def compute():
+        return documents.count(), evaluated_rows(list_rows(documents)[:SHOWN_PER_GROUP])
+
+    count, rows = caching.remember("document-group", [str(documents.query)], compute)
+    return DocumentGroup(key=key, title=title, count=count, documents=rows, list_url=list_url)
 
 
 def linked_documents(model, **lookup):
