@@ -370,29 +370,33 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = published_documents()
-        counts = collection_counts(published)
         context.update(
             collections=Collection.objects.annotate(
                 published_count=Count("documents", filter=Q(documents__status=Status.PUBLISHED))
             ).order_by("title"),
-            document_count=counts["documents"],
-            first_year=counts["first"].year if counts["first"] else None,
-            last_year=counts["last"].year if counts["last"] else None,
-            latest=evaluated_rows(
-                list_rows(published.order_by(F("published_at").desc(nulls_last=True), "-pk"))[
-                    :LATEST
-                ]
-            ),
-            years=years_with_counts(published),
+            **overview(published_documents()),
         )
         return context
 
 
-def collection_counts(documents):
-    return documents.order_by().aggregate(
-        documents=Count("pk"), first=Min("date_start"), last=Max("date_end")
+def overview(documents):
+    """Counts, period, latest additions and years of a set of documents, for the home and
+    collection pages; the aggregates are cached per catalogue version."""
+    counts = caching.remember(
+        "overview",
+        [str(documents.query)],
+        lambda: documents.order_by().aggregate(
+            documents=Count("pk"), first=Min("date_start"), last=Max("date_end")
+        ),
     )
+    latest = documents.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    return {
+        "document_count": counts["documents"],
+        "first_year": counts["first"].year if counts["first"] else None,
+        "last_year": counts["last"].year if counts["last"] else None,
+        "latest": evaluated_rows(list_rows(latest)[:LATEST]),
+        "years": years_with_counts(documents),
+    }
 
 
 class CollectionDetailView(DetailView):
@@ -405,17 +409,5 @@ class CollectionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        documents = published_documents().filter(collection=self.object)
-        counts = collection_counts(documents)
-        context.update(
-            document_count=counts["documents"],
-            first_year=counts["first"].year if counts["first"] else None,
-            last_year=counts["last"].year if counts["last"] else None,
-            latest=evaluated_rows(
-                list_rows(documents.order_by(F("published_at").desc(nulls_last=True), "-pk"))[
-                    :LATEST
-                ]
-            ),
-            years=years_with_counts(documents),
-        )
+        context.update(overview(published_documents().filter(collection=self.object)))
         return context
