@@ -7,6 +7,7 @@ ALLOWED_HOSTS  comma-separated host names (default: localhost names when DEBUG)
 MEDIA_ROOT     where uploaded scans are stored (default: var/media)
 STATIC_ROOT    where collectstatic puts files (default: var/static)
 CACHE_URL      redis://host:port/db for a shared cache; default: local memory
+DISABLE_SERVER_SIDE_CURSORS  "1" behind pgbouncer in transaction mode
 TASKS_BACKEND  "immediate" (default) or "database" (scan derivatives queued for db_worker)
 """
 
@@ -99,6 +100,8 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# Behind pgbouncer in transaction mode, server-side cursors (used by streamed exports) must be off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_flag("DISABLE_SERVER_SIDE_CURSORS")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
