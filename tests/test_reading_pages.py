@@ -298,3 +298,18 @@ def test_pages_are_accessible_in_structure(seed, client, url):
     assert len(ids) == len(set(ids))
     external = '//link[@rel="stylesheet"][contains(@href, "//")] | //script[contains(@src, "//")]'
     assert not tree.xpath(external)  # no CDN
+
+
+def test_authority_pages_show_variants_and_identifier_links(seed, client):
+    from catalogue.models import Person, Place
+
+    kemal = Person.objects.get(wikidata_id="Q5152")
+    page = lxml.html.fromstring(client.get(kemal.get_absolute_url()).content)
+    assert "https://www.wikidata.org/wiki/Q5152" in page.xpath("//dd//a/@href")
+    assert "Ataturk" in page.xpath("//dd/ul/li/text()")
+
+    ankara = Place.objects.get(slug="ankara")
+    page = lxml.html.fromstring(client.get(ankara.get_absolute_url()).content)
+    assert "Historical names and spellings" in page.xpath("//dt/text()")
+    assert "https://www.geonames.org/323786/" in page.xpath("//dd//a/@href")
+    assert "Angora" in page.xpath("//dd/ul/li/text()")
