@@ -203,3 +203,47 @@ def test_renderings_are_cached_by_content(monkeypatch):
     assert len(calls) == 1
     changed = styles.render({**item, "title": "Another note"}, "apa")
     assert "Another note" in changed and len(calls) == 2
+
+
+def test_text_and_html_of_a_citation_cost_one_rendering(monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
+    calls = []
+    real_engine = styles._engine
+    monkeypatch.setattr(
+        styles, "_engine", lambda csl, output: calls.append(output) or real_engine(csl, output)
+    )
+    item = {
+        "id": "y",
+        "type": "manuscript",
+        "title": "Notes & letters",
+        "issued": {"date-parts": [[1921]]},
+    }
+    assert "Notes &#38; Letters" in styles.render(item, "mla", "html")
+    assert "Notes & Letters" in styles.render(item, "mla", "text")
+    assert calls == ["html"]
+
+
+@pytest.mark.parametrize("style_key", list(styles.STYLES))
+def test_text_is_what_the_plain_text_engine_renders(style_key):
+    """The text is derived from the HTML; citeproc-py's own plain output must agree."""
+    style = styles.STYLES[style_key]
+    plain_engine = styles._engine(style.csl, "text")
+    for item in [*ITEMS, HOSTILE]:
+        assert styles.render(item, style_key, "text") == plain_engine.render(item, style.form)
+
+
+def test_style_lookups_are_memoised_without_growing():
+    """The XPath memo is keyed by style elements: rendering again adds nothing to it."""
+    from django.core.cache import cache
+
+    def render_everything():
+        cache.clear()
+        return [styles.render(item, key, "html") for item in ITEMS for key in styles.STYLES]
+
+    first = render_everything()
+    size = len(compat._xpath_results)
+    assert size > 0
+    assert render_everything() == first
+    assert len(compat._xpath_results) == size

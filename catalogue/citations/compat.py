@@ -286,6 +286,34 @@ def _label_markup(self, text):
     return self.wrap(self.format(self.case(self.strip_periods(text), language="en")))
 
 
+_xpath_results: dict = {}
+
+
+def _memoised_xpath_search(self, expression, _search=model.CitationStylesElement.xpath_search):
+    """citeproc-py looks up macros, terms and ancestors by XPath thousands of times per
+    citation (40% of its time). A parsed style never changes, so each (element, expression)
+    is searched once. Keys hold the element proxies alive, so lxml hands back the same proxy
+    for a node and the memo stays bounded by the style's size."""
+    key = (self, expression)
+    found = _xpath_results.get(key)
+    if found is None:
+        found = _xpath_results[key] = tuple(_search(self, expression))
+    return list(found)
+
+
+def _memoised_calls_variable(calls_variable):
+    """Whether an element renders a variable is a property of the style alone."""
+    answers = {}
+
+    def memoised(self):
+        answer = answers.get(self)
+        if answer is None:
+            answer = answers[self] = calls_variable(self)
+        return answer
+
+    return memoised
+
+
 _installed = False
 
 
@@ -298,4 +326,7 @@ def install():
     model.Date.render_date_range = _date_render_range
     model.Label.markup = _label_markup
     model.TextCased.case = _text_case
+    model.CitationStylesElement.xpath_search = _memoised_xpath_search
+    model.Parent.calls_variable = _memoised_calls_variable(model.Parent.calls_variable)
+    model.Text.calls_variable = _memoised_calls_variable(model.Text.calls_variable)
     _installed = True
