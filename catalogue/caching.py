@@ -1,11 +1,12 @@
 """Cached counts that are never stale: every cache key carries the catalogue's version.
 
 Counting facets over hundreds of thousands of documents is the costliest work of the public
-pages, and its result only changes when the catalogue does. Any save or delete of a catalogue
-record (a document published or edited, a mention added, a person renamed) bumps the version, so
-the next request computes fresh counts; with a shared cache (CACHE_URL) every app server sees the
-bump at once. Bulk writes that bypass signals (loaddata, the synthetic generator, the search
-index rebuild) call `bump_catalogue_version()` themselves.
+pages, and its result only changes when the catalogue does. Any save or delete the public can
+see (a document published, unpublished or edited while published, a mention added to a published
+document, a person renamed: see `is_public_change`) bumps the version, so the next request
+computes fresh counts; drafting and review leave the cache alone. With a shared cache
+(CACHE_URL) every app server sees the bump at once. Bulk writes that bypass signals (loaddata,
+the synthetic generator, the search index rebuild) call `bump_catalogue_version()` themselves.
 """
 
 import hashlib
@@ -54,8 +55,38 @@ def query_parts(params, ignore=("page", "sort")) -> list:
     return sorted((name, params.getlist(name)) for name in params if name not in ignore)
 
 
-def _on_catalogue_change(sender, **kwargs):
-    if sender._meta.app_label == "catalogue":
+# Records the public never sees through a cached count: audit history, importer suggestions.
+PRIVATE_MODELS = {"authoritysuggestion"}
+
+
+def is_public_change(instance, created=False) -> bool:
+    """Whether saving or deleting `instance` can change what a public page shows.
+
+    Drafts and documents in review are invisible, and so are their mentions, correspondents,
+    footnotes, scans and themes: editing them keeps every cached count. A document that is or
+    was published, anything attached to one, and authorities, places, themes and collections
+    (shown on public pages whatever they are linked to) do change public pages. When in doubt
+    (an unknown model, a status not loaded) the answer is yes.
+    """
+    from catalogue.models import Document, Status
+
+    meta = instance._meta
+    if meta.model_name in PRIVATE_MODELS or meta.model_name.startswith("historical"):
+        return False
+    if isinstance(instance, Document):
+        if instance.status == Status.PUBLISHED:
+            return True
+        return not created and instance.was_published is not False
+    document_id = getattr(instance, "document_id", None)
+    if document_id is not None:
+        return Document.objects.filter(pk=document_id, status=Status.PUBLISHED).exists()
+    return True
+
+
+def _on_catalogue_change(sender, instance, created=False, action="post_", **kwargs):
+    if instance._meta.app_label != "catalogue" or not action.startswith("post_"):
+        return
+    if is_public_change(instance, created):
         bump_catalogue_version()
         # Again after the commit: a request between the save and the commit may have cached
         # counts of the data as it was before, under the version bumped above.

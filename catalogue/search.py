@@ -44,6 +44,7 @@ from catalogue.models import (
     PersonName,
     Place,
     PlaceName,
+    Status,
 )
 from catalogue.text import TYPOGRAPHY, fold, name_key, normalise_typography
 
@@ -143,8 +144,9 @@ def refresh_search_index(documents, batch_size=BATCH_SIZE) -> int:
     """Recompute the stored search text or vector of a queryset of documents; return the count."""
     postgres = connections[documents.db].vendor == "postgresql"
     queryset = _with_index_relations(documents.order_by("pk").defer("search_text", "search_vector"))
-    batch, total = [], 0
+    batch, total, any_published = [], 0, False
     for document in queryset.iterator(chunk_size=batch_size):
+        any_published = any_published or document.status == Status.PUBLISHED
         parts = index_parts(document)
         if postgres:
             document.search_vector = _vector_expression(parts)
@@ -157,7 +159,8 @@ def refresh_search_index(documents, batch_size=BATCH_SIZE) -> int:
             total += _save_batch(batch)
             batch = []
     total += _save_batch(batch)
-    caching.bump_catalogue_version()  # bulk_update sends no signals
+    if any_published:  # bulk_update sends no signals; drafts are not searched by the public
+        caching.bump_catalogue_version()
     return total
 
 

@@ -103,3 +103,103 @@ def test_version_is_bumped_again_when_the_change_commits(db, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         make_document()
     assert caching.bump_catalogue_version in callbacks
+
+
+# Only changes the public can see invalidate the counts ----------------------------------------
+
+
+@pytest.fixture
+def draft(two_documents):
+    document = make_document(two_documents[0].collection, status=Status.DRAFT)
+    return document
+
+
+def assert_version_kept(action):
+    version = caching.catalogue_version()
+    action()
+    assert caching.catalogue_version() == version
+
+
+def assert_version_bumped(action):
+    version = caching.catalogue_version()
+    action()
+    assert caching.catalogue_version() > version
+
+
+def test_drafting_keeps_the_cached_counts(draft):
+    from tests.factories import make_person
+
+    person = make_person("Djemal Pasha", slug="djemal-pasha")
+    turkey = Theme.objects.get(slug="turkey")
+
+    def edit_the_draft():
+        make_document(draft.collection, status=Status.DRAFT)
+        draft.heading = "Record of a conversation, revised"
+        draft.status = Status.REVIEW
+        draft.save()
+        mention = Mention.objects.create(document=draft, person=person)
+        draft.themes.add(turkey)
+        draft.footnotes.create(marker="1", text="A note on the draft.")
+        mention.delete()
+        draft.themes.clear()
+
+    assert_version_kept(edit_the_draft)
+
+
+def test_deleting_a_draft_keeps_the_cached_counts(draft):
+    assert_version_kept(draft.delete)
+
+
+def test_publishing_a_draft_bumps(draft):
+    draft.status = Status.PUBLISHED
+    assert_version_bumped(draft.save)
+
+
+def test_unpublishing_bumps_even_from_a_fresh_instance(two_documents):
+    document = Document.objects.get(pk=two_documents[0].pk)
+    document.status = Status.DRAFT
+    assert_version_bumped(document.save)
+    # Saved again as a draft: the instance now knows the row is no longer published.
+    assert_version_kept(document.save)
+
+
+def test_a_status_not_loaded_is_taken_as_public(draft):
+    document = Document.objects.only("pk", "heading").get(pk=draft.pk)
+    document.heading = "Renamed"
+    assert_version_bumped(lambda: document.save(update_fields=["heading"]))
+
+
+def test_deleting_a_published_document_bumps(two_documents):
+    assert_version_bumped(two_documents[0].delete)
+
+
+def test_a_footnote_on_a_published_document_bumps(two_documents):
+    assert_version_bumped(
+        lambda: two_documents[0].footnotes.create(marker="2", text="A published note.")
+    )
+
+
+def test_renaming_a_place_bumps_whatever_it_is_linked_to(db):
+    place = make_place("Angora", slug="angora")
+    place.name = "Ankara"
+    assert_version_bumped(place.save)
+
+
+def test_importer_suggestions_are_not_public(draft):
+    from catalogue.models import AuthoritySuggestion
+
+    field_names = {f.name for f in AuthoritySuggestion._meta.concrete_fields}
+    assert "document" in field_names
+    assert caching.is_public_change(AuthoritySuggestion(document=draft)) is False
+    assert caching.is_public_change(AuthoritySuggestion(document=Document.objects.first())) is False
+
+
+def test_a_draft_edited_keeps_the_public_list_fast_and_right(client, draft):
+    """After edits to a draft the list is served from the cache, with the same counts."""
+    first = client.get("/documents/")
+    draft.heading = "Edited"
+    draft.save()
+    with CaptureQueriesContext(connection) as after_edit:
+        second = client.get("/documents/")
+    assert second.context["result_count"] == first.context["result_count"] == 2
+    assert len(after_edit) <= 3

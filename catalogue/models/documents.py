@@ -16,6 +16,8 @@ from .people import Organisation, Person
 from .places import Place
 from .vocabularies import Classification, DocumentType, Language, Priority, Status, Theme
 
+UNKNOWN_STATUS = object()
+
 
 class DocumentQuerySet(models.QuerySet):
     def published(self):
@@ -205,6 +207,7 @@ class Document(models.Model):
         if not self.identifier:
             self.identifier = f"D{self.pk:06d}"
             type(self).objects.filter(pk=self.pk).update(identifier=self.identifier)
+        self._status_in_db = self.status
 
     def get_absolute_url(self):
         return reverse("catalogue:document-detail", kwargs={"identifier": self.identifier})
@@ -216,6 +219,21 @@ class Document(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        document = super().from_db(db, field_names, values)
+        document._status_in_db = document.__dict__.get("status", UNKNOWN_STATUS)
+        return document
+
+    @property
+    def was_published(self) -> bool | None:
+        """Whether the row was published when this instance was loaded or last saved; None when
+        that is not known (made in memory with a primary key, or loaded without its status)."""
+        if self._state.adding:
+            return False
+        status = getattr(self, "_status_in_db", UNKNOWN_STATUS)
+        return None if status is UNKNOWN_STATUS else status == Status.PUBLISHED
 
     def refresh_search_index(self):
         """Recompute this document's stored search text and vector (see catalogue.search)."""
