@@ -9,6 +9,9 @@ STATIC_ROOT    where collectstatic puts files (default: var/static)
 CACHE_URL      redis://host:port/db for a shared cache; default: local memory
 DISABLE_SERVER_SIDE_CURSORS  "1" behind pgbouncer in transaction mode
 TASKS_BACKEND  "immediate" (default) or "database" (scan derivatives queued for db_worker)
+CACHE_WARMING  "1" to recompute the public pages' counts in a task after each public change
+               (default: on with TASKS_BACKEND=database, off with "immediate")
+CACHE_WARM_PATHS  comma-separated paths warmed besides home, /documents/ and collections
 """
 
 import os
@@ -167,6 +170,12 @@ if TASKS_BACKEND not in TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 if TASKS_BACKEND == "database":
     INSTALLED_APPS.append("django_tasks_db")
+
+# After a change the public can see, a task recomputes the counts of the most visited pages (see
+# catalogue/warming.py). Off by default with the immediate backend, where the task would run
+# inside the archivist's request.
+CACHE_WARMING = env_flag("CACHE_WARMING", default=TASKS_BACKEND == "database")
+CACHE_WARM_PATHS = env_list("CACHE_WARM_PATHS")
 
 SITE_NAME = "Soviet Foreign Policy Documents, 1919–1941"
 

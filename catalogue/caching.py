@@ -11,13 +11,17 @@ the synthetic generator, the search index rebuild) call `bump_catalogue_version(
 
 import hashlib
 import json
+import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "catalogue:version"
 TIMEOUT = 6 * 60 * 60
+LOCK_SECONDS = 120  # longest a computation may hold its key before others compute it too
+WAIT_SECONDS = 15  # longest a request waits for another's computation
 
 
 def catalogue_version() -> int:
@@ -36,15 +40,47 @@ def bump_catalogue_version() -> None:
         cache.set(VERSION_KEY, catalogue_version() + 1, None)
 
 
-def remember(namespace: str, parts, compute):
-    """compute(), cached under `namespace` and `parts` for the current catalogue version."""
+def cache_key(namespace: str, parts) -> str:
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-    key = f"catalogue:{namespace}:{catalogue_version()}:{digest}"
+    return f"catalogue:{namespace}:{catalogue_version()}:{digest}"
+
+
+def remember(namespace: str, parts, compute):
+    """compute(), cached under `namespace` and `parts` for the current catalogue version.
+
+    One request computes, the others asking for the same key meanwhile (or the warming task,
+    see catalogue.warming) wait for its result rather than run the same counts in parallel.
+    """
+    key = cache_key(namespace, parts)
     value = cache.get(key)
-    if value is None:
+    if value is not None:
+        return value
+    lock = f"{key}:computing"
+    locked = cache.add(lock, True, LOCK_SECONDS)
+    if not locked:
+        value = _wait_for(key, lock)
+        if value is not None:
+            return value
+    try:
         value = compute()
         cache.set(key, value, TIMEOUT)
+    finally:
+        if locked:
+            cache.delete(lock)
     return value
+
+
+def _wait_for(key, lock):
+    """The value another process is computing, or None if it gave up or takes too long."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    pause = 0.02
+    while time.monotonic() < deadline:
+        time.sleep(pause)
+        value = cache.get(key)
+        if value is not None or cache.get(lock) is None:
+            return value
+        pause = min(pause * 2, 0.25)
+    return None
 
 
 def query_parts(params, ignore=("page", "sort")) -> list:
@@ -88,9 +124,17 @@ def _on_catalogue_change(sender, instance, created=False, action="post_", **kwar
         return
     if is_public_change(instance, created):
         bump_catalogue_version()
-        # Again after the commit: a request between the save and the commit may have cached
-        # counts of the data as it was before, under the version bumped above.
-        transaction.on_commit(bump_catalogue_version)
+        transaction.on_commit(_after_public_change_commits)
+
+
+def _after_public_change_commits():
+    # Bumped again: a request between the save and the commit may have cached counts of the
+    # data as it was before, under the version bumped at the save.
+    bump_catalogue_version()
+    if settings.CACHE_WARMING:
+        from catalogue.tasks import warm_public_pages
+
+        warm_public_pages.enqueue(catalogue_version())
 
 
 def connect_signals():

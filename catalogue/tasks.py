@@ -29,3 +29,12 @@ def make_scan_derivatives(scan_id: int) -> bool:
 def enqueue_derivatives(scan_id: int) -> None:
     """Queue the derivatives of a scan once the current transaction has committed."""
     transaction.on_commit(lambda: make_scan_derivatives.enqueue(scan_id))
+
+
+@task()
+def warm_public_pages(version: int) -> int:
+    """Recompute the cached counts of the most visited public pages (see catalogue.warming)."""
+    from catalogue.warming import warm_if_current
+
+    warmed = warm_if_current(version)
+    return -1 if warmed is None else len(warmed)

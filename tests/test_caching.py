@@ -102,7 +102,7 @@ def test_person_page_counts_follow_publication(client, two_documents):
 def test_version_is_bumped_again_when_the_change_commits(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         make_document()
-    assert caching.bump_catalogue_version in callbacks
+    assert caching._after_public_change_commits in callbacks
 
 
 # Only changes the public can see invalidate the counts ----------------------------------------
@@ -203,3 +203,103 @@ def test_a_draft_edited_keeps_the_public_list_fast_and_right(client, draft):
         second = client.get("/documents/")
     assert second.context["result_count"] == first.context["result_count"] == 2
     assert len(after_edit) <= 3
+
+
+# One computation per key, and warming after a change -------------------------------------------
+
+
+def test_a_request_waits_for_the_same_counts_being_computed(db):
+    import threading
+
+    key = caching.cache_key("test", ["x"])
+    cache.add(f"{key}:computing", True, 30)  # as if another request were computing
+    threading.Timer(0.2, lambda: cache.set(key, 42)).start()
+    computed = []
+    assert caching.remember("test", ["x"], lambda: computed.append(1) or 7) == 42
+    assert computed == []
+
+
+def test_a_request_computes_when_the_other_gives_up(db, monkeypatch):
+    import threading
+
+    key = caching.cache_key("test", ["y"])
+    cache.add(f"{key}:computing", True, 30)
+    threading.Timer(0.1, lambda: cache.delete(f"{key}:computing")).start()
+    assert caching.remember("test", ["y"], lambda: 7) == 7
+    assert cache.get(key) == 7
+
+
+def test_warming_fills_the_caches_of_the_public_pages(client, two_documents):
+    from catalogue.warming import warm
+
+    results = warm()
+    paths = [result.path for result in results]
+    assert paths[:2] == ["/", "/documents/"]
+    assert two_documents[0].collection.get_absolute_url() in paths
+    assert all(not result.error for result in results)
+    with CaptureQueriesContext(connection) as warmed:
+        response = client.get("/documents/")
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get("/documents/")
+    assert len(warmed) < len(cold) - 5
+    assert facet_count(response, "theme", "turkey") == 2
+
+
+def test_warming_reports_pages_it_cannot_warm(db, settings):
+    from catalogue.warming import warm
+
+    settings.CACHE_WARM_PATHS = ["/no-such-page/", "/persons/nobody/", "/documents/?type=letter"]
+    errors = {result.path: result.error for result in warm()}
+    assert errors["/no-such-page/"] == "no such page"
+    assert errors["/persons/nobody/"] == "not found"
+    assert errors["/documents/?type=letter"] == ""
+
+
+def test_a_superseded_warming_task_does_nothing(db):
+    from catalogue.warming import warm_if_current
+
+    version = caching.catalogue_version()
+    caching.bump_catalogue_version()
+    assert warm_if_current(version) is None
+    assert warm_if_current(caching.catalogue_version())
+
+
+def test_publishing_warms_the_list_with_exact_counts(
+    client, two_documents, settings, django_capture_on_commit_callbacks
+):
+    settings.CACHE_WARMING = True  # the immediate task backend runs the task at once
+    draft = make_document(two_documents[0].collection, status=Status.DRAFT)
+    draft.themes.add(Theme.objects.get(slug="turkey"))
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = Status.PUBLISHED
+        draft.save()
+    with CaptureQueriesContext(connection) as after_publishing:
+        response = client.get("/documents/")
+    assert len(after_publishing) <= 3  # served from the warmed cache
+    assert response.context["result_count"] == 3
+    assert facet_count(response, "theme", "turkey") == 3
+
+
+def test_no_warming_unless_configured(client, two_documents, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        two_documents[0].heading = "Renamed"
+        two_documents[0].save()
+    with CaptureQueriesContext(connection) as after_edit:
+        client.get("/documents/")
+    assert len(after_edit) > 5
+
+
+def test_warm_cache_command_reports_each_page(two_documents):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out, err = StringIO(), StringIO()
+    call_command("warm_cache", stdout=out, stderr=err)
+    assert "/documents/  warmed" in out.getvalue()
+    assert err.getvalue() == ""
+    call_command("warm_cache", "/documents/?theme=turkey", "/nowhere/", stdout=out, stderr=err)
+    assert "/nowhere/  failed: no such page" in out.getvalue()
+    assert "1 of 2 pages warmed" in out.getvalue()
+    assert "1 pages could not be warmed." in err.getvalue()
