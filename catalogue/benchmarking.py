@@ -9,7 +9,12 @@ For every scenario (a URL chosen from the data, so a run means the same on any c
 4. the SQL floor: the captured SELECT statements executed again `repeat` times with a plain
    cursor, rows fetched: the median of their summed time is what the page could not go below
    without changing its queries. On PostgreSQL, EXPLAIN (ANALYZE) also gives the server's own
-   planning and execution time, and, with `explain=True`, the plan of the slowest query.
+   planning and execution time, and, with `explain=True`, the plan of the slowest query;
+5. the uncached floor: the same for the queries the page runs when nothing is cached, i.e.
+   the database work that the cached page stands for.
+
+Before the pages (unless every request starts cold), the run times the warming task that
+refills the caches of the most visited pages after a public change.
 
 Timing and instrumentation are separate because tracemalloc slows Python down several times.
 """
@@ -35,6 +40,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
+from catalogue import warming
 from catalogue.models import Correspondent, Document, Mention, Place, Status
 
 # Targets of issue 7 (p95, milliseconds), by the size of the catalogue and the kind of page.
@@ -78,6 +84,9 @@ class Result:
     sql_floor_ms: float | None
     sql_server_ms: float | None
     floor_ratio: float | None
+    uncached_floor_ms: float | None
+    uncached_queries: int
+    uncached_ratio: float | None
     target_ms: float | None
     meets_target: bool | None
     within_floor_factor: bool | None
@@ -345,9 +354,18 @@ def measure(client, scenario: Scenario, run: Run, target: float | None) -> Resul
     if response.status_code != 200:
         note = f"{note}; failed: {_error(response)}".lstrip("; ")
     statements, peak, floor, per_query, server, plan, slowest = [], 0, None, [], None, "", []
+    uncached, uncached_floor = [], None
     if response.status_code == 200:
+        floor_repeat = max(3, min(run.repeat, 10))
+        if not run.clear_cache:
+            # The database work the page stands for: its queries when nothing is cached.
+            uncached, _ = _instrumented(client, scenario.url, connection, clear_cache=True)
+            uncached_floor, _ = sql_floor(connection, uncached, floor_repeat)
+            client.get(scenario.url)  # the caches as the timed requests had them
         statements, peak = _instrumented(client, scenario.url, connection, run.clear_cache)
-        floor, per_query = sql_floor(connection, statements, max(3, min(run.repeat, 10)))
+        floor, per_query = sql_floor(connection, statements, floor_repeat)
+        if run.clear_cache:
+            uncached, uncached_floor = statements, floor
         reads = [sql for sql in statements if _is_read(sql)]
         slowest = sorted(zip(per_query, reads, strict=True), reverse=True)[:3]
         server, plan = server_time(
@@ -355,6 +373,7 @@ def measure(client, scenario: Scenario, run: Run, target: float | None) -> Resul
         )
     p95 = percentile(samples, 0.95)
     ratio = p95 / floor if floor else None
+    uncached_ratio = p95 / uncached_floor if uncached_floor else None
     return Result(
         name=scenario.name,
         kind=scenario.kind,
@@ -371,6 +390,9 @@ def measure(client, scenario: Scenario, run: Run, target: float | None) -> Resul
         sql_floor_ms=round(floor, 2) if floor is not None else None,
         sql_server_ms=round(server, 2) if server is not None else None,
         floor_ratio=round(ratio, 2) if ratio else None,
+        uncached_floor_ms=round(uncached_floor, 2) if uncached_floor is not None else None,
+        uncached_queries=len(uncached),
+        uncached_ratio=round(uncached_ratio, 2) if uncached_ratio else None,
         target_ms=target,
         meets_target=(p95 < target) if target else None,
         within_floor_factor=(ratio <= FLOOR_FACTOR) if ratio else None,
@@ -445,6 +467,16 @@ def statement_timeout(connection, seconds):
             cursor.execute("RESET statement_timeout")
 
 
+def _time_warming() -> list[dict]:
+    """How long the warming task (catalogue.warming) takes to refill the caches of the most
+    visited pages after a public change: until it ends, their first visitor computes."""
+    for cache in caches.all():
+        cache.clear()
+    return [
+        {"path": w.path, "ms": round(w.milliseconds, 1), "error": w.error} for w in warming.warm()
+    ]
+
+
 def run_benchmark(run: Run) -> dict:
     """Measure every scenario; return the report (also what is written as JSON)."""
     started = datetime.datetime.now(datetime.UTC)
@@ -457,6 +489,7 @@ def run_benchmark(run: Run) -> dict:
             raise ValueError("Unknown pages: " + ", ".join(sorted(unknown)))
         found = [scenario for scenario in found if scenario.name in run.pages]
         skipped = [skip for skip in skipped if skip["name"] in run.pages]
+    warming = [] if run.clear_cache else _time_warming()
     public, admin = Client(raise_request_exception=False), Client(raise_request_exception=False)
     user = _superuser(run.using)
     admin.force_login(user)
@@ -483,6 +516,7 @@ def run_benchmark(run: Run) -> dict:
             "floor_factor": FLOOR_FACTOR,
         },
         "choices": choices.as_dict(),
+        "warming": warming,
         "results": [asdict(result) for result in results],
         "skipped": skipped,
     }
@@ -498,6 +532,8 @@ COLUMNS = [
     ("sql_floor_ms", "SQL floor ms", "{:.1f}"),
     ("floor_ratio", "p95/floor", "{:.1f}"),
     ("within_floor_factor", f"≤{FLOOR_FACTOR}×", None),
+    ("uncached_floor_ms", "uncached floor ms", "{:.1f}"),
+    ("uncached_ratio", "p95/uncached", "{:.2f}"),
     ("peak_memory_kb", "peak KiB", "{:,.0f}"),
     ("status", "status", "{}"),
 ]

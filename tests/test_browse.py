@@ -362,6 +362,6 @@ def test_list_page_query_count_does_not_grow_with_documents(
         ):
             response = client.get(f"/documents/?{query}")
         assert response.status_code == 200
-        assert response.context["documents"]  # the page did show documents
+        assert b"document-row" in response.content  # the page did show documents
         executed.append(len(queries))
     assert executed[0] == executed[1]

@@ -269,11 +269,17 @@ def test_benchmark_runs_end_to_end_and_writes_json(themes, tmp_path, capsys):
         assert result["status"] == 200, result
         assert result["repeat"] == 2
         assert 0 < result["median_ms"] <= result["p95_ms"] <= result["max_ms"]
-        assert result["queries"] > 0 and result["peak_memory_kb"] > 0
-        assert result["sql_floor_ms"] is not None
+        assert result["peak_memory_kb"] > 0
+        assert result["uncached_queries"] >= result["queries"]
+        assert result["uncached_queries"] > 0 and result["uncached_floor_ms"] is not None
+        assert (result["sql_floor_ms"] is None) == (result["queries"] == 0)
         assert (result["sql_server_ms"] is not None) == POSTGRES
         assert result["name"] in printed
     by_name = {result["name"]: result for result in report["results"]}
+    cached_list = by_name["list"]
+    assert cached_list["queries"] < cached_list["uncached_queries"]
+    assert [w["path"] for w in report["warming"]][:2] == ["/", "/documents/"]
+    assert all(w["ms"] > 0 and not w["error"] for w in report["warming"])
     assert "person=" in by_name["list_3_facets"]["url"]
     assert "q=" in by_name["search_2_facets"]["url"]
     assert by_name["person"]["url"].endswith(f"/{report['choices']['person']}/")
@@ -301,3 +307,23 @@ def test_scale_indexes_exist(db):
     )
     assert "document_themes_theme_doc" in index_names("catalogue_document_themes")
     assert ("document_published_facets" in index_names("catalogue_document")) == POSTGRES
+
+
+def test_benchmark_cold_cache_pages_are_their_own_uncached_floor(themes, tmp_path):
+    call_command(
+        "generate_catalogue", 30, seed=4, persons=20, places=10, organisations=5, verbosity=0
+    )
+    out = tmp_path / "cold.json"
+    call_command(
+        "benchmark",
+        repeat=2,
+        json_path=str(out),
+        pages="list,document",
+        cold_cache=True,
+        verbosity=0,
+    )
+    report = json.loads(out.read_text())
+    assert report["warming"] == []
+    for result in report["results"]:
+        assert result["queries"] == result["uncached_queries"] > 0
+        assert result["sql_floor_ms"] == result["uncached_floor_ms"]

@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, TemplateView
 
 from catalogue import caching, search
@@ -222,16 +224,14 @@ class DocumentListView(TemplateView):
         filterset = DocumentFilter(params, queryset=published_documents(), request=self.request)
         expanded = {name for name in params.getlist("more") if name in filterset.filters}
         page, page_notices = paginate(list_rows(filterset.qs), params)
-        documents = evaluated_rows(page.object_list)
         terms = filterset.search_terms
         context.update(
             filterset=filterset,
             terms=terms,
             search_query=terms.raw if terms else "",
             page_obj=page,
-            documents=documents,
             result_count=page.paginator.count,
-            snippets=search.headlines(documents, terms) if terms else {},
+            results_html=results_html(page, params, terms),
             facets=caching.remember(
                 "facets",
                 [caching.query_parts(params, ignore=("page", "sort", "more")), sorted(expanded)],
@@ -259,10 +259,38 @@ class DocumentListView(TemplateView):
         for facet in context["facets"]:
             facet.more_url = query_string(params, more=[*expanded, facet.name]) + f"#{facet.name}"
             facet.fewer_url = query_string(params, more=sorted(expanded - {facet.name}))
-        snippets = context["snippets"]
+        context["facets_html"] = facets_html(context["facets"], params)
+        return context
+
+
+def results_html(page, params, terms):
+    """The rendered rows of one page of results, with their search snippets: loading and
+    rendering them is most of a cached list page's time, and they change only with the
+    catalogue, the query, the sort and the page."""
+
+    def render():
+        documents = evaluated_rows(page.object_list)
+        snippets = search.headlines(documents, terms) if terms else {}
         for document in documents:
             document.snippet = snippets.get(document.pk, "")
-        return context
+        return render_to_string(
+            "catalogue/results.html", {"documents": documents, "page_obj": page}
+        )
+
+    parts = [caching.query_parts(params, ignore=("page", "more")), page.number]
+    return mark_safe(caching.remember("results-html", parts, render))
+
+
+def facets_html(facets, params):
+    """The rendered facets: a hundred values with their links are most of the list page's
+    rendering time, and they change only with the catalogue and the query (not the page)."""
+    return mark_safe(
+        caching.remember(
+            "facets-html",
+            caching.query_parts(params, ignore=("page",)),
+            lambda: render_to_string("catalogue/facets.html", {"facets": facets}),
+        )
+    )
 
 
 class DocumentDetailView(DetailView):
