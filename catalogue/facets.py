@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractYear
 
+from catalogue import caching
 from catalogue.models import (
     Correspondent,
     CorrespondentRole,
@@ -28,6 +29,7 @@ from catalogue.models import (
     Organisation,
     Person,
     Scan,
+    on_published_documents,
 )
 
 DEFAULT_LIMIT = 8  # values shown before "show more"
@@ -85,8 +87,10 @@ class Facet:
         raise NotImplementedError
 
     def counts(
-        self, documents, selected: list[Choice], limit: int
+        self, documents, selected: list[Choice], limit: int, every_published=False
     ) -> tuple[list[FacetValue], bool]:
+        """`every_published`: `documents` are all the published documents (no other filter),
+        which facets counted through a link table can count more cheaply."""
         raise NotImplementedError
 
 
@@ -129,7 +133,7 @@ class ChoiceFacet(Facet):
     def filter(self, documents, keys):
         return documents.filter(**{f"{self.field_name}__in": keys})
 
-    def counts(self, documents, selected, limit):
+    def counts(self, documents, selected, limit, every_published=False):
         rows = (
             documents.order_by()
             .values_list(self.field_name)
@@ -159,6 +163,14 @@ class SlugLookup:
         return {f"{prefix}{slug}": Choice(f"{prefix}{slug}", label, pk) for slug, label, pk in rows}
 
 
+def links_of(links, documents, every_published):
+    """The rows of a link table on `documents`. For all published documents, an anti-join
+    with the few unpublished ones (migration 0007): half the time at a million documents."""
+    if every_published:
+        return on_published_documents(links)
+    return links.filter(document_id__in=documents.order_by().values("pk"))
+
+
 def _selected_first(selected_condition):
     return Case(
         When(selected_condition, then=Value(1)), default=Value(0), output_field=IntegerField()
@@ -186,15 +198,12 @@ class RelatedFacet(Facet):
         links = self.through.objects.filter(self.conditions, **{f"{self.target}_id__in": keys})
         return documents.filter(pk__in=links.values("document_id"))
 
-    def counts(self, documents, selected, limit):
+    def counts(self, documents, selected, limit, every_published=False):
         slug_path = f"{self.target}__slug"
         slugs = [c.value for c in selected]
+        links = self.through.objects.filter(self.conditions, **{f"{self.target}__isnull": False})
         rows = (
-            self.through.objects.filter(
-                self.conditions,
-                document_id__in=documents.order_by().values("pk"),
-                **{f"{self.target}__isnull": False},
-            )
+            links_of(links, documents, every_published)
             .values_list(slug_path, self.label_path)
             .annotate(
                 n=Count("document_id", distinct=self.count_distinct),
@@ -236,15 +245,14 @@ class AgentFacet(Facet):
         )
         return documents.filter(pk__in=links.values("document_id"))
 
-    def counts(self, documents, selected, limit):
+    def counts(self, documents, selected, limit, every_published=False):
         values = [c.value for c in selected]
         chosen = Q(person__slug__in=self.split(values, "person")) | Q(
             organisation__slug__in=self.split(values, "organisation")
         )
+        links = Correspondent.objects.filter(role__in=self.roles)
         rows = (
-            Correspondent.objects.filter(
-                role__in=self.roles, document_id__in=documents.order_by().values("pk")
-            )
+            links_of(links, documents, every_published)
             .values_list(
                 "person__slug", "person__preferred_name", "organisation__slug", "organisation__name"
             )
@@ -275,7 +283,7 @@ class ForeignKeyFacet(Facet):
     def filter(self, documents, keys):
         return documents.filter(**{f"{self.field_name}_id__in": keys})
 
-    def counts(self, documents, selected, limit):
+    def counts(self, documents, selected, limit, every_published=False):
         slug_path = f"{self.field_name}__slug"
         slugs = [c.value for c in selected]
         rows = (
@@ -330,9 +338,14 @@ class PeriodFacet(Facet):
             )
         return documents.filter(condition)
 
-    def counts(self, documents, selected, limit):
+    def counts(self, documents, selected, limit, every_published=False):
         periods = {}
-        for year, n in year_counts(documents).items():
+        # The year and decade facets count the same documents unless one is selected: the
+        # second reads the first's counts.
+        yearly = caching.remember(
+            "facet-years", [str(documents.query)], lambda: year_counts(documents)
+        )
+        for year, n in yearly.items():
             start = year - year % self.span
             periods[start] = periods.get(start, 0) + n
         chosen = {c.key for c in selected}
@@ -362,7 +375,7 @@ class ScansFacet(Facet):
             return documents.filter(~self.has_scans())
         return documents
 
-    def counts(self, documents, selected, limit):
+    def counts(self, documents, selected, limit, every_published=False):
         totals = documents.order_by().aggregate(
             total=Count("pk"), yes=Count("pk", filter=Q(self.has_scans()))
         )
@@ -407,6 +420,7 @@ def compute_facets(filterset, expanded=()) -> list[FacetResult]:
             filterset.queryset_without(name),
             selected,
             EXPANDED_LIMIT if is_expanded else DEFAULT_LIMIT,
+            every_published=filterset.counts_every_published_document(name),
         )
         results.append(
             FacetResult(

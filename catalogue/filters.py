@@ -25,6 +25,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils.functional import cached_property
 
 from catalogue import search
 from catalogue.dates import parse_date_range
@@ -274,6 +275,20 @@ class DocumentFilter(django_filters.FilterSet):
             if name not in exclude:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    def counts_every_published_document(self, name) -> bool:
+        """Whether facet `name` is counted over every published document: the base queryset is
+        the published documents and no other filter is selected (facets then count with an
+        anti-join on unpublished documents, see catalogue.facets)."""
+        others = any(value for key, value in self.cleaned.items() if key not in (name, "sort"))
+        return not others and self._base_is_published
+
+    @cached_property
+    def _base_is_published(self) -> bool:
+        def ids(queryset):
+            return str(queryset.order_by().values("pk").query)
+
+        return ids(self.queryset) == ids(Document.objects.published())
 
     def queryset_without(self, name):
         """The documents matching every selected filter except `name` (unordered), for counts."""

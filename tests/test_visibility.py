@@ -116,3 +116,14 @@ def test_publishing_makes_a_document_visible(hidden, client):
     draft.save()
     assert client.get(draft.get_absolute_url()).status_code == 200
     assert client.get(f"/documents/?q={SECRET_WORD}").context["result_count"] == 1
+
+
+def test_a_person_in_two_roles_on_one_document_counts_once(hidden, client):
+    published = hidden["published"]
+    author = published.correspondents.get().person
+    Correspondent.objects.create(
+        document=published, role=CorrespondentRole.SIGNATORY, person=author
+    )
+    groups = client.get(author.get_absolute_url()).context["groups"]
+    assert [group.count for group in groups] == [1, 0, 0]
+    assert len(groups[0].documents) == 1

@@ -5,6 +5,7 @@ from .documents import (
     Document,
     DocumentQuerySet,
     Mention,
+    on_published_documents,
 )
 from .footnotes import Footnote, FootnoteKind
 from .imports import (  # noqa: F401  (issue 5: the importer's suggestions)
@@ -51,4 +52,5 @@ __all__ = [
     "Scan",
     "Status",
     "Theme",
+    "on_published_documents",
 ]

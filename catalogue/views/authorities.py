@@ -23,6 +23,7 @@ from catalogue.models import (
     Person,
     Place,
     Status,
+    on_published_documents,
 )
 
 from .documents import (
@@ -49,22 +50,34 @@ class DocumentGroup:
     list_url: str
 
 
-def document_group(key, title, documents, list_url):
-    """Count and first documents, cached per catalogue version (see catalogue.caching): a
-    popular person is named in 15% of a million documents, 130 ms to count each time."""
+def document_group(key, title, documents, list_url, links=None):
+    """Count and first documents, cached per catalogue version (see catalogue.caching).
+
+    Given `links` (the Mention or Correspondent rows the documents come from), the count is
+    taken from them with an anti-join on unpublished documents, which at a million documents
+    counts a person named in 150,000 of them in 15 ms instead of 165 (migration 0007).
+    """
     documents = documents.order_by(F("date_start").asc(nulls_last=True), "identifier")
 
     def compute():
-        return documents.count(), evaluated_rows(list_rows(documents)[:SHOWN_PER_GROUP])
+        if links is None:
+            count = documents.count()
+        else:
+            count = on_published_documents(links).aggregate(n=Count("document_id", distinct=True))[
+                "n"
+            ]
+        return count, evaluated_rows(list_rows(documents)[:SHOWN_PER_GROUP])
 
     count, rows = caching.remember("document-group", [str(documents.query)], compute)
     return DocumentGroup(key=key, title=title, count=count, documents=rows, list_url=list_url)
 
 
-def linked_documents(model, **lookup):
-    """Published documents with a row in `model` (Mention or Correspondent) matching `lookup`."""
-    links = model.objects.filter(**lookup).values("document_id")
-    return published_documents().filter(pk__in=links)
+def linked_group(key, title, model, list_url, **lookup):
+    """The group of published documents with a row in `model` (Mention or Correspondent)
+    matching `lookup`."""
+    links = model.objects.filter(**lookup)
+    documents = published_documents().filter(pk__in=links.values("document_id"))
+    return document_group(key, title, documents, list_url, links=links)
 
 
 def documents_url(parameter, value):
@@ -87,23 +100,28 @@ class AgentDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         agent = {self.agent_field: self.object}
         context["groups"] = [
-            document_group(
+            linked_group(
                 "written",
                 "Written or signed",
-                linked_documents(Correspondent, role__in=AUTHORS, **agent),
+                Correspondent,
                 documents_url("author", self.agent_value()),
+                role__in=AUTHORS,
+                **agent,
             ),
-            document_group(
+            linked_group(
                 "received",
                 "Received",
-                linked_documents(Correspondent, role__in=RECIPIENTS, **agent),
+                Correspondent,
                 documents_url("recipient", self.agent_value()),
+                role__in=RECIPIENTS,
+                **agent,
             ),
-            document_group(
+            linked_group(
                 "mentioned",
                 "Mentioning",
-                linked_documents(Mention, **agent),
+                Mention,
                 documents_url(self.mention_parameter, self.object.slug),
+                **agent,
             ),
         ]
         return context
@@ -154,11 +172,8 @@ class PlaceDetailView(DetailView):
                 published_documents().filter(place_of_origin=place),
                 documents_url("origin", place.slug),
             ),
-            document_group(
-                "mentioned",
-                "Mentioning",
-                linked_documents(Mention, place=place),
-                documents_url("place", place.slug),
+            linked_group(
+                "mentioned", "Mentioning", Mention, documents_url("place", place.slug), place=place
             ),
         ]
         return context
