@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractYear
 
@@ -163,6 +164,32 @@ class SlugLookup:
         return {f"{prefix}{slug}": Choice(f"{prefix}{slug}", label, pk) for slug, label, pk in rows}
 
 
+# RelatedFacet and AgentFacet count in SQL written here around the ORM's query of the link rows:
+# grouping by the target's id and joining its slug and name only to the groups (the ORM would
+# group by slug and name, which at a million documents sorts every link row by text and spills
+# to disk: 115 against 55 ms for the authors at 100,000 documents).
+
+
+def _selected_first_sql(*columns_and_values):
+    """An ORDER BY term putting first the rows whose column is one of its values (given as
+    column, values, column, values...), with its parameters; ("", []) when nothing is
+    selected."""
+    tests, params = [], []
+    for column, values in zip(columns_and_values[::2], columns_and_values[1::2], strict=True):
+        if values:
+            tests.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            params += values
+    if not tests:
+        return "", []
+    return f"CASE WHEN {' OR '.join(tests)} THEN 0 ELSE 1 END, ", params
+
+
+def _fetch(using, sql, params):
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def links_of(links, documents, every_published):
     """The rows of a link table on `documents`. For all published documents, an anti-join
     with the few unpublished ones (migration 0007): half the time at a million documents."""
@@ -189,7 +216,7 @@ class RelatedFacet(Facet):
         self.count_distinct = count_distinct
         target_model = through._meta.get_field(target).related_model
         self.lookup = SlugLookup(target_model, label_field)
-        self.label_path = f"{target}__{label_field}"
+        self.label_field = label_field
 
     def resolve(self, values):
         return self.lookup(values)
@@ -199,19 +226,25 @@ class RelatedFacet(Facet):
         return documents.filter(pk__in=links.values("document_id"))
 
     def counts(self, documents, selected, limit, every_published=False):
-        slug_path = f"{self.target}__slug"
         slugs = [c.value for c in selected]
-        links = self.through.objects.filter(self.conditions, **{f"{self.target}__isnull": False})
-        rows = (
-            links_of(links, documents, every_published)
-            .values_list(slug_path, self.label_path)
-            .annotate(
-                n=Count("document_id", distinct=self.count_distinct),
-                chosen=_selected_first(Q(**{f"{slug_path}__in": slugs})),
-            )
-            .order_by("-chosen", "-n", self.label_path)[: limit + len(slugs) + 1]
+        target = self.through._meta.get_field(self.target)
+        model, column = target.related_model, target.column
+        links = self.through.objects.filter(**{f"{column}__isnull": False})
+        links = links_of(links, documents, every_published).order_by().values(column, "document_id")
+        inner, params = links.query.sql_with_params()
+        quote = connections[links.db].ops.quote_name
+        chosen, chosen_params = _selected_first_sql("t.slug", slugs)
+        label = quote(model._meta.get_field(self.label_field).column)
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        count = "COUNT(DISTINCT l.document_id)" if self.count_distinct else "COUNT(*)"
+        sql = (
+            f"SELECT t.slug, t.{label}, c.n FROM ("
+            f"SELECT l.{quote(column)} AS target_id, {count} AS n FROM ({inner}) l "
+            f"GROUP BY l.{quote(column)}) c "
+            f"JOIN {table} t ON t.{pk} = c.target_id "
+            f"ORDER BY {chosen}c.n DESC, t.{label} LIMIT %s"
         )
-        rows = [(slug, label, n) for slug, label, n, _chosen in rows]
+        rows = _fetch(links.db, sql, [*params, *chosen_params, limit + len(slugs) + 1])
         return _top(rows, selected, limit)
 
 
@@ -247,23 +280,30 @@ class AgentFacet(Facet):
 
     def counts(self, documents, selected, limit, every_published=False):
         values = [c.value for c in selected]
-        chosen = Q(person__slug__in=self.split(values, "person")) | Q(
-            organisation__slug__in=self.split(values, "organisation")
+        chosen, chosen_params = _selected_first_sql(
+            "p.slug", self.split(values, "person"), "o.slug", self.split(values, "organisation")
         )
         links = Correspondent.objects.filter(role__in=self.roles)
-        rows = (
+        links = (
             links_of(links, documents, every_published)
-            .values_list(
-                "person__slug", "person__preferred_name", "organisation__slug", "organisation__name"
-            )
-            .annotate(n=Count("document_id", distinct=True), chosen=_selected_first(chosen))
-            .order_by("-chosen", "-n", "person__sort_name", "organisation__name")[
-                : limit + len(values) + 1
-            ]
+            .order_by()  # not the model's ordering, which joins the documents
+            .values("person_id", "organisation_id", "document_id")
         )
+        inner, params = links.query.sql_with_params()
+        quote = connections[links.db].ops.quote_name
+        sql = (
+            "SELECT p.slug, p.preferred_name, o.slug, o.name, c.n FROM ("
+            "SELECT l.person_id AS person_id, l.organisation_id AS organisation_id, "
+            f"COUNT(DISTINCT l.document_id) AS n FROM ({inner}) l "
+            "GROUP BY l.person_id, l.organisation_id) c "
+            f"LEFT JOIN {quote(Person._meta.db_table)} p ON p.id = c.person_id "
+            f"LEFT JOIN {quote(Organisation._meta.db_table)} o ON o.id = c.organisation_id "
+            f"ORDER BY {chosen}c.n DESC, COALESCE(p.sort_name, o.name) LIMIT %s"
+        )
+        rows = _fetch(links.db, sql, [*params, *chosen_params, limit + len(values) + 1])
         rows = [
             (f"person:{p_slug}", p_name, n) if p_slug else (f"organisation:{o_slug}", o_name, n)
-            for p_slug, p_name, o_slug, o_name, n, _chosen in rows
+            for p_slug, p_name, o_slug, o_name, n in rows
         ]
         return _top(rows, selected, limit)
 
