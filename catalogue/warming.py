@@ -4,7 +4,8 @@ A change the public can see bumps the catalogue version (see catalogue.caching),
 request of each page recomputes its counts: a few hundred milliseconds at 100,000 documents,
 several seconds at a million. With CACHE_WARMING on, a background task (django-tasks, as for the
 scan derivatives) requests the most visited pages as soon as the change commits: the home page,
-the unfiltered document list, each collection's page and any CACHE_WARM_PATHS. The counts it
+the unfiltered document list, each collection's page, any CACHE_WARM_PATHS, and the pages of
+the persons, bodies and places at the top of the list's facets. The counts it
 leaves in the cache are the ones a visitor would have computed, for the version they belong to.
 """
 
@@ -39,24 +40,57 @@ def paths_to_warm() -> list[str]:
     return paths
 
 
+# Facets of the unfiltered list whose top values lead to an authority's page, and how.
+AUTHORITY_FACETS = {
+    "author": None,  # values are "person:<slug>" or "organisation:<slug>"
+    "recipient": None,
+    "person": "person",
+    "organisation": "organisation",
+    "place": "place",
+}
+
+
 def warm(paths=None) -> list[Warmed]:
-    """Request each public page as an anonymous visitor would, through its view."""
+    """Request each public page as an anonymous visitor would, through its view; after the
+    unfiltered list (when warming the default pages), the pages of the persons, bodies and
+    places at the top of its facets, whose counts are the costliest of any authority page."""
     factory = RequestFactory()
+    queue = list(paths if paths is not None else paths_to_warm())
+    list_path = reverse("catalogue:document-list")
     results = []
-    for path in paths if paths is not None else paths_to_warm():
+    while queue:
+        path = queue.pop(0)
         started = time.perf_counter()
-        error = _render(factory, path)
+        response, error = _render(factory, path)
         results.append(Warmed(path, (time.perf_counter() - started) * 1000, error))
         if error:
             logger.warning("Could not warm %s: %s", path, error)
+        elif paths is None and path == list_path:
+            queue += [p for p in authority_paths(response) if p not in queue]
     return results
 
 
-def _render(factory, path) -> str:
+def authority_paths(list_response) -> list[str]:
+    """The pages of the authorities shown in the facets of a rendered document list."""
+    paths = []
+    for facet in (list_response.context_data or {}).get("facets", []):
+        if facet.name not in AUTHORITY_FACETS:
+            continue
+        for value in facet.values:
+            kind, _, slug = value.value.rpartition(":")
+            kind = AUTHORITY_FACETS[facet.name] or kind
+            path = reverse(f"catalogue:{kind}-detail", kwargs={"slug": slug})
+            if path not in paths:
+                paths.append(path)
+    return paths
+
+
+def _render(factory, path):
+    """(response, "") or (None, what went wrong)."""
     try:
         match = resolve(urlsplit(path).path)
     except Resolver404:
-        return "no such page"
+        return None, "no such page"
     request = factory.get(path)
     request.user = AnonymousUser()
     try:
@@ -64,10 +98,10 @@ def _render(factory, path) -> str:
         if hasattr(response, "render"):
             response.render()
     except Http404:
-        return "not found"
+        return None, "not found"
     if response.status_code != 200:
-        return f"status {response.status_code}"
-    return ""
+        return None, f"status {response.status_code}"
+    return response, ""
 
 
 def warm_if_current(version: int) -> list[Warmed] | None:

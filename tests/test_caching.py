@@ -231,12 +231,19 @@ def test_a_request_computes_when_the_other_gives_up(db, monkeypatch):
 
 def test_warming_fills_the_caches_of_the_public_pages(client, two_documents):
     from catalogue.warming import warm
+    from tests.factories import make_person
 
+    enver = make_person("Enver Pasha", slug="enver-pasha")
+    Mention.objects.create(document=two_documents[0], person=enver)
     results = warm()
     paths = [result.path for result in results]
     assert paths[:2] == ["/", "/documents/"]
     assert two_documents[0].collection.get_absolute_url() in paths
+    assert enver.get_absolute_url() in paths  # at the top of the "person mentioned" facet
     assert all(not result.error for result in results)
+    with CaptureQueriesContext(connection) as person_page:
+        client.get(enver.get_absolute_url())
+    assert len(person_page) <= 4  # the person and their names; the groups come from the cache
     with CaptureQueriesContext(connection) as warmed:
         response = client.get("/documents/")
     cache.clear()
