@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
+from django.db import transaction
 
 from .csl import csl_item, for_citation
 from .formats import Format
@@ -37,4 +38,12 @@ def stream(
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[str]:
     accessed = accessed or datetime.date.today()
-    return export_format.write(csl_items(queryset, url_for, accessed, chunk_size))
+
+    def written():
+        # In a transaction, PostgreSQL's server-side cursor streams the rows; outside one,
+        # Django declares it WITH HOLD and the server first copies the whole result (1.1 s
+        # instead of 0.1 s for 5,000 documents).
+        with transaction.atomic(using=queryset.db):
+            yield from export_format.write(csl_items(queryset, url_for, accessed, chunk_size))
+
+    return written()
