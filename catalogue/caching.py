@@ -119,22 +119,25 @@ def is_public_change(instance, created=False) -> bool:
     return True
 
 
-def _on_catalogue_change(sender, instance, created=False, action="post_", **kwargs):
+def _on_catalogue_change(sender, instance, created=False, action="post_", raw=False, **kwargs):
     if instance._meta.app_label != "catalogue" or not action.startswith("post_"):
+        return
+    if sender.__module__ == "__fake__":  # a data migration's model: no cache, no worker yet
         return
     if is_public_change(instance, created):
         bump_catalogue_version()
-        transaction.on_commit(_after_public_change_commits)
+        # Again after the commit: a request between the save and the commit may have cached
+        # counts of the data as it was before, under the version bumped above.
+        transaction.on_commit(bump_catalogue_version)
+        if settings.CACHE_WARMING and not raw:
+            # robust: a queue that cannot be reached must not fail the archivist's save
+            transaction.on_commit(enqueue_warming, robust=True)
 
 
-def _after_public_change_commits():
-    # Bumped again: a request between the save and the commit may have cached counts of the
-    # data as it was before, under the version bumped at the save.
-    bump_catalogue_version()
-    if settings.CACHE_WARMING:
-        from catalogue.tasks import warm_public_pages
+def enqueue_warming():
+    from catalogue.tasks import warm_public_pages
 
-        warm_public_pages.enqueue(catalogue_version())
+    warm_public_pages.enqueue(catalogue_version())
 
 
 def connect_signals():

@@ -102,7 +102,7 @@ def test_person_page_counts_follow_publication(client, two_documents):
 def test_version_is_bumped_again_when_the_change_commits(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         make_document()
-    assert caching._after_public_change_commits in callbacks
+    assert caching.bump_catalogue_version in callbacks
 
 
 # Only changes the public can see invalidate the counts ----------------------------------------
@@ -310,3 +310,75 @@ def test_warm_cache_command_reports_each_page(two_documents):
     assert "/nowhere/  failed: no such page" in out.getvalue()
     assert "1 of 2 pages warmed" in out.getvalue()
     assert "1 pages could not be warmed." in err.getvalue()
+
+
+# The shared cache of a deployment with several app servers ------------------------------------
+
+
+def redis_url():
+    import os
+    import socket
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=0.5).close()
+    except OSError:
+        return None
+    return url
+
+
+@pytest.mark.skipif(redis_url() is None, reason="no Redis server reachable")
+def test_counts_and_versions_work_in_a_shared_redis_cache(client, two_documents, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url(),
+            "KEY_PREFIX": "archive-tests",
+        }
+    }
+    cache.clear()
+    try:
+        first = client.get("/documents/")
+        with CaptureQueriesContext(connection) as cached:
+            second = client.get("/documents/")
+        assert len(cached) <= 3 and second.content == first.content
+        version = caching.catalogue_version()
+        two_documents[0].status = Status.DRAFT
+        two_documents[0].save()
+        assert caching.catalogue_version() > version
+        assert client.get("/documents/").context["result_count"] == 1
+    finally:
+        cache.clear()
+
+
+def test_data_migrations_neither_bump_nor_queue(db, settings, django_capture_on_commit_callbacks):
+    from django.apps import apps
+    from django.db.migrations.state import ProjectState
+
+    settings.CACHE_WARMING = True
+    historical_theme = ProjectState.from_apps(apps).apps.get_model("catalogue", "Theme")
+    version = caching.catalogue_version()
+    with django_capture_on_commit_callbacks() as callbacks:
+        historical_theme.objects.create(slug="from-a-migration", name="From a migration")
+    assert callbacks == [] and caching.catalogue_version() == version
+
+
+def test_an_unreachable_task_queue_does_not_fail_the_save(
+    two_documents, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    from catalogue import tasks
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("queue down")
+
+    settings.CACHE_WARMING = True
+    monkeypatch.setattr(tasks, "warm_public_pages", SimpleNamespace(enqueue=refuse))
+    version = caching.catalogue_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        two_documents[0].heading = "Edited while the queue is down"
+        two_documents[0].save()
+    assert caching.enqueue_warming in callbacks
+    assert caching.catalogue_version() > version

@@ -225,7 +225,7 @@ def test_new_scans_get_derivatives_from_the_task_after_commit(
 
 def queued_work(callbacks):
     """The on-commit callbacks other than the cached counts' version bump."""
-    return [c for c in callbacks if c is not caching._after_public_change_commits]
+    return [c for c in callbacks if c is not caching.bump_catalogue_version]
 
 
 @pytest.mark.django_db
