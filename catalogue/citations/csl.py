@@ -31,11 +31,17 @@ CORRESPONDENCE_TYPES = {DocumentType.LETTER, DocumentType.TELEGRAM, DocumentType
 # The related rows the mapping reads.
 SELECT_RELATED = ("collection", "collection__archive", "archive")
 PREFETCH_RELATED = ("correspondents__person", "correspondents__organisation")
+# Long texts the mapping never reads: a bulk export would otherwise fetch every body.
+UNREAD = ("body", "search_text", "search_vector", "editorial_note", "import_warnings")
 
 
 def for_citation(queryset):
     """The queryset with what csl_item reads joined or prefetched: a constant number of queries."""
-    return queryset.select_related(*SELECT_RELATED).prefetch_related(*PREFETCH_RELATED)
+    return (
+        queryset.select_related(*SELECT_RELATED)
+        .prefetch_related(*PREFETCH_RELATED)
+        .defer(*UNREAD)
+    )
 
 
 def csl_type(document) -> str:
