@@ -242,3 +242,51 @@ def test_reject_action(archivist_client, suggestion):
     )
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.REJECTED
+
+
+def age(name, days):
+    """Make a pending page look `days` old."""
+    import os
+    import time
+
+    path = default_storage.path(f"{PENDING_FOLDER}/{name}")
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
+def test_abandoned_previews_expire_at_the_next_preview(archivist_client, collection):
+    preview(archivist_client, collection, upload("000-seed.txt"))
+    (abandoned,) = pending_files()
+    age(abandoned, days=3)
+    preview(archivist_client, collection, upload("004-1921-05-13-notes-ali-fuad.txt"))
+    remaining = pending_files()
+    assert abandoned not in remaining and len(remaining) == 1
+
+
+def test_clear_pending_imports_command(archivist_client, collection):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    preview(
+        archivist_client,
+        collection,
+        upload("000-seed.txt"),
+        upload("004-1921-05-13-notes-ali-fuad.txt"),
+    )
+    old, recent = sorted(pending_files())
+    age(old, days=1)
+    out = StringIO()
+    call_command("clear_pending_imports", older_than_hours=12, dry_run=True, stdout=out)
+    assert f"would delete {PENDING_FOLDER}/{old}" in out.getvalue()
+    assert sorted(pending_files()) == [old, recent]
+    call_command("clear_pending_imports", older_than_hours=12, stdout=out)
+    assert pending_files() == [recent]
+    assert "1 expired pending page(s) deleted." in out.getvalue()
+
+
+def test_clear_pending_imports_refuses_a_negative_age(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="cannot be negative"):
+        call_command("clear_pending_imports", older_than_hours=-1)

@@ -9,8 +9,10 @@
 
 Between preview and confirm the uploaded pages wait in the default storage under
 imports/pending/<sha256>, keyed by their checksum; nothing reaches the database before confirm.
+Pages of previews left unconfirmed expire after two days (clear_expired_pending).
 """
 
+import datetime
 import re
 
 from django import forms
@@ -22,6 +24,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from catalogue.importers.persist import FileResult, Outcome, import_page
@@ -33,6 +36,7 @@ from catalogue.text import name_key
 from .base import CatalogueAdmin
 
 PENDING_FOLDER = "imports/pending"
+PENDING_LIFETIME = datetime.timedelta(days=2)  # a preview left longer than this has expired
 NAME_SEPARATOR = "/"  # never part of an uploaded file's name
 _CHECKSUM = re.compile(r"^[0-9a-f]{64}$")
 
@@ -230,6 +234,25 @@ def drop_pending(checksum: str):
         default_storage.delete(pending_name(checksum))
 
 
+def clear_expired_pending(older_than: datetime.timedelta = PENDING_LIFETIME, dry_run=False):
+    """Delete the pages of previews never confirmed nor cancelled, once older than
+    `older_than`; return their names. Run at every preview and by `clear_pending_imports`."""
+    if not default_storage.exists(PENDING_FOLDER):
+        return []
+    cutoff = timezone.now() - older_than
+    expired = []
+    for name in default_storage.listdir(PENDING_FOLDER)[1]:
+        path = f"{PENDING_FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                if not dry_run:
+                    default_storage.delete(path)
+                expired.append(path)
+        except FileNotFoundError:  # confirmed or cleared meanwhile by another request
+            continue
+    return expired
+
+
 def read_upload(upload) -> bytes:
     """The bytes of an uploaded page, refusing oversized files before reading them."""
     check_size(upload.size)
@@ -275,6 +298,7 @@ class ImportView:
         if not form.is_valid():
             return self.render_upload(request, form)
         collection = form.cleaned_data["collection"]
+        clear_expired_pending()
         results = [self.preview_upload(upload, collection) for upload in form.cleaned_data["pages"]]
         importable = [r for r in results if not r.error and r.count(Outcome.WOULD_CREATE)]
         confirm = ConfirmForm(

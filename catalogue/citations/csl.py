@@ -38,9 +38,7 @@ UNREAD = ("body", "search_text", "search_vector", "editorial_note", "import_warn
 def for_citation(queryset):
     """The queryset with what csl_item reads joined or prefetched: a constant number of queries."""
     return (
-        queryset.select_related(*SELECT_RELATED)
-        .prefetch_related(*PREFETCH_RELATED)
-        .defer(*UNREAD)
+        queryset.select_related(*SELECT_RELATED).prefetch_related(*PREFETCH_RELATED).defer(*UNREAD)
     )
 
 
