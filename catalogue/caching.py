@@ -27,17 +27,19 @@ WAIT_SECONDS = 15  # longest a request waits for another's computation
 def catalogue_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+        # First use, a restarted cache, or the key evicted (a full local-memory cache, Redis
+        # under maxmemory): start from the clock in milliseconds, above any version used
+        # before (each bump adds 1), so that counts cached under an old version are never read.
+        cache.add(VERSION_KEY, time.time_ns() // 1_000_000, None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
 def bump_catalogue_version() -> None:
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates the old keys
-        cache.set(VERSION_KEY, catalogue_version() + 1, None)
+    except ValueError:  # not set (evicted): a new start is a new version already
+        catalogue_version()
 
 
 def cache_key(namespace: str, parts) -> str:

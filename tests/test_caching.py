@@ -83,6 +83,19 @@ def test_version_survives_an_evicted_key(db):
     assert caching.catalogue_version() >= 2
 
 
+def test_an_evicted_version_never_returns_to_counts_of_an_old_one(client, two_documents):
+    """If the version key is evicted, counts cached under earlier versions stay unread."""
+    client.get("/documents/")  # cached under the current version
+    old_version = caching.catalogue_version()
+    for _ in range(3):
+        caching.bump_catalogue_version()
+    two_documents[0].status = Status.DRAFT
+    two_documents[0].save()
+    cache.delete(caching.VERSION_KEY)  # evicted
+    assert caching.catalogue_version() > old_version + 3
+    assert client.get("/documents/").context["result_count"] == 1
+
+
 def test_person_page_counts_follow_publication(client, two_documents):
     from tests.factories import make_person
 
