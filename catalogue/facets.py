@@ -211,12 +211,10 @@ class RelatedFacet(Facet):
     """Documents linked to an authority or term through a table with a `document_id` column:
     mentions of persons or places, themes."""
 
-    def __init__(self, label, through, target, label_field, conditions=None, count_distinct=False):
+    def __init__(self, label, through, target, label_field):
         super().__init__(label)
         self.through = through
         self.target = target
-        self.conditions = conditions or Q()
-        self.count_distinct = count_distinct
         target_model = through._meta.get_field(target).related_model
         self.lookup = SlugLookup(target_model, label_field)
         self.label_field = label_field
@@ -225,7 +223,7 @@ class RelatedFacet(Facet):
         return self.lookup(values)
 
     def filter(self, documents, keys):
-        links = self.through.objects.filter(self.conditions, **{f"{self.target}_id__in": keys})
+        links = self.through.objects.filter(**{f"{self.target}_id__in": keys})
         return documents.filter(pk__in=links.values("document_id"))
 
     def counts(self, documents, selected, limit, every_published=False):
@@ -239,10 +237,10 @@ class RelatedFacet(Facet):
         chosen, chosen_params = _selected_first_sql("t.slug", slugs)
         label = quote(model._meta.get_field(self.label_field).column)
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-        count = "COUNT(DISTINCT l.document_id)" if self.count_distinct else "COUNT(*)"
         sql = (
             f"SELECT t.slug, t.{label}, c.n FROM ("
-            f"SELECT l.{quote(column)} AS target_id, {count} AS n FROM ({inner}) l "
+            # COUNT(*) is exact: a document links to a target once (unique constraints).
+            f"SELECT l.{quote(column)} AS target_id, COUNT(*) AS n FROM ({inner}) l "
             f"GROUP BY l.{quote(column)}) c "
             f"JOIN {table} t ON t.{pk} = c.target_id "
             f"ORDER BY {chosen}c.n DESC, t.{label} LIMIT %s"
@@ -462,19 +460,15 @@ def theme_facet():
 
 
 def person_mentioned_facet():
-    return RelatedFacet(
-        "Person mentioned", Mention, "person", "preferred_name", Q(person__isnull=False)
-    )
+    return RelatedFacet("Person mentioned", Mention, "person", "preferred_name")
 
 
 def organisation_mentioned_facet():
-    return RelatedFacet(
-        "Organisation mentioned", Mention, "organisation", "name", Q(organisation__isnull=False)
-    )
+    return RelatedFacet("Organisation mentioned", Mention, "organisation", "name")
 
 
 def place_mentioned_facet():
-    return RelatedFacet("Place mentioned", Mention, "place", "name", Q(place__isnull=False))
+    return RelatedFacet("Place mentioned", Mention, "place", "name")
 
 
 def compute_facets(filterset, expanded=()) -> list[FacetResult]:

@@ -256,10 +256,7 @@ class DocumentListView(TemplateView):
                 for number in page_numbers(page)
             ],
         )
-        for facet in context["facets"]:
-            facet.more_url = query_string(params, more=[*expanded, facet.name]) + f"#{facet.name}"
-            facet.fewer_url = query_string(params, more=sorted(expanded - {facet.name}))
-        context["facets_html"] = facets_html(context["facets"], params)
+        context["facets_html"] = facets_html(context["facets"], params, expanded)
         return context
 
 
@@ -281,16 +278,18 @@ def results_html(page, params, terms):
     return mark_safe(caching.remember("results-html", parts, render))
 
 
-def facets_html(facets, params):
+def facets_html(facets, params, expanded):
     """The rendered facets: a hundred values with their links are most of the list page's
     rendering time, and they change only with the catalogue and the query (not the page)."""
-    return mark_safe(
-        caching.remember(
-            "facets-html",
-            caching.query_parts(params, ignore=("page",)),
-            lambda: render_to_string("catalogue/facets.html", {"facets": facets}),
-        )
-    )
+
+    def render():
+        for facet in facets:
+            facet.more_url = query_string(params, more=[*expanded, facet.name]) + f"#{facet.name}"
+            facet.fewer_url = query_string(params, more=sorted(expanded - {facet.name}))
+        return render_to_string("catalogue/facets.html", {"facets": facets})
+
+    parts = caching.query_parts(params, ignore=("page",))
+    return mark_safe(caching.remember("facets-html", parts, render))
 
 
 class DocumentDetailView(DetailView):

@@ -10,6 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.utils import override_settings
 
 from catalogue.benchmarking import Run, run_benchmark, table
+from catalogue.management.arguments import positive_int
 from catalogue.models import Document
 
 
@@ -25,13 +26,6 @@ def quiet_request_errors():
         logger.setLevel(level)
 
 
-def _positive(value):
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
-
-
 class Command(BaseCommand):
     help = (
         "Measure the public pages, a bulk citation export and the admin list on the current "
@@ -43,12 +37,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--documents",
-            type=_positive,
+            type=positive_int,
             help="Generate this many synthetic documents first if the catalogue is empty "
             "(generate_catalogue); otherwise only check the size.",
         )
         parser.add_argument(
-            "--repeat", type=_positive, default=20, help="Timed requests per page (20)."
+            "--repeat", type=positive_int, default=20, help="Timed requests per page (20)."
         )
         parser.add_argument("--json", dest="json_path", help="Also write the report here.")
         parser.add_argument(

@@ -4,14 +4,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from catalogue.management.arguments import positive_int
 from catalogue.synthetic import GenerationError, Plan, flush, generate
-
-
-def _positive(value):
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
@@ -23,20 +17,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("documents", type=_positive, help="How many documents (N).")
+        parser.add_argument("documents", type=positive_int, help="How many documents (N).")
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same data (1).")
         parser.add_argument(
-            "--batch", type=_positive, default=5000, help="Documents per transaction (5000)."
+            "--batch", type=positive_int, default=5000, help="Documents per transaction (5000)."
         )
         parser.add_argument(
             "--jobs",
-            type=_positive,
+            type=positive_int,
             default=min(2, os.cpu_count() or 1),
             help="Writing processes on PostgreSQL (default: up to 2 = the CPU count).",
         )
-        parser.add_argument("--persons", type=_positive, help="Persons (default ~5,000).")
-        parser.add_argument("--places", type=_positive, help="Places (default ~2,000).")
-        parser.add_argument("--organisations", type=_positive, help="Bodies (default ~120).")
+        parser.add_argument("--persons", type=positive_int, help="Persons (default ~5,000).")
+        parser.add_argument("--places", type=positive_int, help="Places (default ~2,000).")
+        parser.add_argument("--organisations", type=positive_int, help="Bodies (default ~120).")
         parser.add_argument(
             "--flush",
             action="store_true",
