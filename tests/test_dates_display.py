@@ -121,6 +121,7 @@ def test_list_and_reading_page_show_one_date_style(client):
 def test_authority_pages_show_periods_in_the_same_style(seed, client):
     page = lxml.html.fromstring(client.get("/persons/chicherin-georgy-vasilyevich/").content)
     life = page.xpath('//h1/span[@class="life"]')[0].text_content()
-    assert re.fullmatch(r"\((\d{1,2} [A-Z][a-z]+ )?\d{4}( – |–)(\d{1,2} [A-Z][a-z]+ )?\d{4}\)", life)
+    day = r"(\d{1,2} [A-Z][a-z]+ )?\d{4}"
+    assert re.fullmatch(rf"\({day}( – |–){day}\)", life)
     periods = [span.text_content() for span in page.xpath('//span[@class="period"]')]
     assert periods and not any(re.search(r"\d{4}-\d{2}", period) for period in periods)

@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, TemplateView
 
-from catalogue import caching, search
+from catalogue import caching, excerpts, suggestions
 from catalogue.facets import compute_facets, year_counts
 from catalogue.filters import SORTS, DocumentFilter, shown
 from catalogue.markers import marker_spans
@@ -238,6 +238,9 @@ class DocumentListView(TemplateView):
                 lambda: compute_facets(filterset, expanded=expanded),
             ),
             chips=active_filter_chips(filterset, params),
+            suggestion=search_suggestion(params, terms)
+            if terms and not page.paginator.count
+            else None,
             notices=[
                 *filterset.notices,
                 *page_notices,
@@ -260,6 +263,29 @@ class DocumentListView(TemplateView):
         return context
 
 
+@dataclass
+class SuggestionLink:
+    query: str
+    url: str
+
+
+def search_suggestion(params, terms):
+    """“Did you mean …?” for a search that found nothing: its misspelled name words corrected
+    (catalogue.suggestions), offered only if the corrected search, with the same filters, finds
+    published documents."""
+    suggestion = suggestions.did_you_mean(terms.raw)
+    if suggestion is None:
+        return None
+    corrected = params.copy()
+    corrected.setlist("q", [suggestion.query])
+    found = DocumentFilter(corrected, queryset=published_documents()).qs.exists()
+    return (
+        SuggestionLink(suggestion.query, query_string(params, q=[suggestion.query]))
+        if found
+        else None
+    )
+
+
 def results_html(page, params, terms):
     """The rendered rows of one page of results, with their search snippets: loading and
     rendering them is most of a cached list page's time, and they change only with the
@@ -267,9 +293,9 @@ def results_html(page, params, terms):
 
     def render():
         documents = evaluated_rows(page.object_list)
-        snippets = search.headlines(documents, terms) if terms else {}
+        explained = excerpts.explain(documents, terms) if terms else {}
         for document in documents:
-            document.snippet = snippets.get(document.pk, "")
+            document.search_hit = explained.get(document.pk)
         return render_to_string(
             "catalogue/results.html", {"documents": documents, "page_obj": page}
         )
