@@ -8,11 +8,14 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, TemplateView
 
 from catalogue import caching, excerpts, suggestions
+from catalogue.citations import streaming
+from catalogue.citations.formats import FORMATS
 from catalogue.facets import compute_facets, year_counts
 from catalogue.filters import SORTS, DocumentFilter, shown
 from catalogue.markers import marker_spans
@@ -238,6 +241,8 @@ class DocumentListView(TemplateView):
                 lambda: compute_facets(filterset, expanded=expanded),
             ),
             chips=active_filter_chips(filterset, params),
+            exports=export_links(params),
+            export_limit=streaming.export_max(),
             suggestion=search_suggestion(params, terms)
             if terms and not page.paginator.count
             else None,
@@ -261,6 +266,26 @@ class DocumentListView(TemplateView):
         )
         context["facets_html"] = facets_html(context["facets"], params, expanded)
         return context
+
+
+@dataclass
+class ExportLink:
+    label: str
+    extension: str
+    url: str
+
+
+def export_links(params):
+    """The list's own query (filters, search, sort; not the page) in every export format."""
+    query = query_string(params, more=None)
+    return [
+        ExportLink(
+            export_format.label,
+            extension,
+            reverse("catalogue:document-list-export", args=[extension]) + query.rstrip("?"),
+        )
+        for extension, export_format in FORMATS.items()
+    ]
 
 
 @dataclass
