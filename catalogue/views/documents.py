@@ -252,6 +252,7 @@ class DocumentListView(TemplateView):
                 *unknown_parameter_notices(params, filterset),
             ],
             sort=filterset.sort_order,
+            default_sort="relevance" if terms else "date",
             sorts=[(key, label) for key, label in SORTS.items() if key != "relevance" or terms],
             date_from=(params.getlist("date_from") or [""])[-1][:64],
             date_to=(params.getlist("date_to") or [""])[-1][:64],
