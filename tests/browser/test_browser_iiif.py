@@ -13,7 +13,6 @@ from catalogue.models import Document
 from tests.browser.conftest import BROWSER_TOOLS, node_package
 from tests.scan_images import jpeg, make_ready_scan
 
-
 # Logged by Mirador 4.0.0's own bundle (React 19 with an older component library) whatever it
 # opens: not about the manifest.
 MIRADOR_OWN_WARNINGS = ("Accessing element.ref was removed in React 19",)
