@@ -65,7 +65,7 @@ def correction(word: str, using: str = "default") -> str:
         vocabulary = name_words(similar_names(folded, using))
     else:
         vocabulary = caching.remember(
-            "suggestion-vocabulary", [using], lambda: all_name_words(using)
+            "suggestions:vocabulary", [using], lambda: all_name_words(using)
         )
     if folded in vocabulary:
         return ""
