@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from catalogue.models import CorrespondentRole, Document
-from catalogue.search import CONFIG, SearchTerms, with_index_relations
+from catalogue.search import CONFIG, SearchTerms, printed_lines, with_index_relations
 from catalogue.text import TYPOGRAPHY, normalise_typography
 
 # ts_headline and the Python fallback mark matches with these private-use characters, which
@@ -99,20 +99,8 @@ def name_entries(document) -> list[str]:
 def readable_parts(document) -> dict[str, list[str]]:
     """The document's searchable parts as displayed text, by part key (see PARTS): one or
     more pieces each, typography made plain for matching and display."""
-    printed = [
-        document.body,
-        document.addressee_line,
-        document.place_of_origin_as_written,
-        document.date_written,
-        document.reference_number,
-        document.marking_as_printed,
-        document.distribution,
-        document.signature,
-        document.source_note,
-        document.archival_reference,
-    ]
     pieces = {
-        "text": ["\n".join(line for line in printed if line)],
+        "text": ["\n".join(printed_lines(document))],
         "footnotes": [note.text for note in document.footnotes.all()],
         "names": name_entries(document),
         "heading": [" — ".join(filter(None, [document.heading, document.title]))],

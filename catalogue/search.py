@@ -53,7 +53,7 @@ BATCH_SIZE = 500
 
 _COMPOUND = re.compile(r"\w+(?:-\w+)+")
 
-# ts_rank weights for D, C, B, A (footnotes, body, names, heading).
+# ts_rank weights for D, C, B, A (footnotes; body; mentioned names; heading and correspondents).
 RANK_WEIGHTS = [0.1, 0.3, 0.6, 1.0]
 
 
@@ -76,6 +76,25 @@ def _authority_names(authority) -> list[str]:
     return [*names, *(name_key(name) for name in names)]
 
 
+# The body and the lines printed with it (weight C), as stored on the document.
+PRINTED_FIELDS = (
+    "body",
+    "addressee_line",
+    "place_of_origin_as_written",
+    "date_written",
+    "reference_number",
+    "marking_as_printed",
+    "distribution",
+    "signature",
+    "source_note",
+    "archival_reference",
+)
+
+
+def printed_lines(document) -> list[str]:
+    return [text for name in PRINTED_FIELDS if (text := getattr(document, name))]
+
+
 def index_parts(document) -> dict[str, str]:
     """The searchable text of a document by weight, from its prefetched relations.
 
@@ -90,24 +109,12 @@ def index_parts(document) -> dict[str, str]:
         names.append(correspondent.office_as_stated)
     for mention in document.mentions.all():
         names += [mention.name_as_printed, *_authority_names(mention.target)]
-    printed_lines = [
-        document.addressee_line,
-        document.place_of_origin_as_written,
-        document.date_written,
-        document.reference_number,
-        document.marking_as_printed,
-        document.distribution,
-        document.body,
-        document.signature,
-        document.source_note,
-        document.archival_reference,
-    ]
     return {
         "A": searchable(
             " ".join(filter(None, [document.heading, document.title, *correspondents]))
         ),
         "B": searchable(" ".join(name for name in names if name)),
-        "C": searchable("\n".join(line for line in printed_lines if line)),
+        "C": searchable("\n".join(printed_lines(document))),
         "D": searchable("\n".join(note.text for note in document.footnotes.all())),
     }
 
@@ -122,8 +129,7 @@ def _vector_expression(parts: dict[str, str]):
     return combined
 
 
-def with_index_relations(queryset):
-    """`queryset` with everything index_parts reads prefetched (a constant number of queries)."""
+def _with_index_relations(queryset):
     return queryset.select_related("place_of_origin").prefetch_related(
         "place_of_origin__variants",
         Prefetch("footnotes", queryset=Footnote.objects.only("document_id", "text")),
@@ -143,6 +149,11 @@ def with_index_relations(queryset):
     )
 
 
+# `queryset` with everything index_parts reads prefetched (a constant number of queries); also
+# what catalogue.excerpts reads.
+with_index_relations = _with_index_relations
+
+
 def refresh_search_index(documents, batch_size=BATCH_SIZE, record=True) -> int:
     """Recompute the stored search text or vector of a queryset of documents; return the count.
 
@@ -151,7 +162,7 @@ def refresh_search_index(documents, batch_size=BATCH_SIZE, record=True) -> int:
     the save or delete that calls them records its own change.
     """
     postgres = connections[documents.db].vendor == "postgresql"
-    queryset = with_index_relations(documents.order_by("pk").defer("search_text", "search_vector"))
+    queryset = _with_index_relations(documents.order_by("pk").defer("search_text", "search_vector"))
     batch, total, published = [], 0, set()
     for document in queryset.iterator(chunk_size=batch_size):
         if record and document.status == Status.PUBLISHED:
