@@ -100,7 +100,8 @@ def readable_parts(document) -> dict[str, list[str]]:
     """The document's searchable parts as displayed text, by part key (see PARTS): one or
     more pieces each, typography made plain for matching and display."""
     pieces = {
-        "text": ["\n".join(printed_lines(document))],
+        # The body first: an excerpt is taken from it when it matches.
+        "text": sorted(printed_lines(document), key=lambda line: line is not document.body),
         "footnotes": [note.text for note in document.footnotes.all()],
         "names": name_entries(document),
         "heading": [" — ".join(filter(None, [document.heading, document.title]))],

@@ -78,13 +78,13 @@ def _authority_names(authority) -> list[str]:
 
 # The body and the lines printed with it (weight C), as stored on the document.
 PRINTED_FIELDS = (
-    "body",
     "addressee_line",
     "place_of_origin_as_written",
     "date_written",
     "reference_number",
     "marking_as_printed",
     "distribution",
+    "body",
     "signature",
     "source_note",
     "archival_reference",
