@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from catalogue.models import Classification, DocumentType, Priority, Status
 from catalogue.models.documents import CorrespondentRole
 from catalogue.models.footnotes import FootnoteKind
+from catalogue.search import PRINTED_FIELDS
 
 from . import searchtext, words
 from .searchtext import EMPTY, Piece, cached_piece, combined, merge, piece
@@ -80,18 +81,7 @@ DATE_KINDS = [
     ("undated", 0.5),
 ]
 # The printed lines of a document that search indexes as its text, in the order it joins them.
-PRINTED_LINES = [
-    "addressee_line",
-    "place_of_origin_as_written",
-    "date_written",
-    "reference_number",
-    "marking_as_printed",
-    "distribution",
-    "body",
-    "signature",
-    "source_note",
-    "archival_reference",
-]
+PRINTED_LINES = PRINTED_FIELDS
 MARKER_STYLES = [
     (["1", "2", "3"], 40),
     (["*", "**", "***"], 40),
