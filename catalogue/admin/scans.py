@@ -102,7 +102,9 @@ def thumbnail_preview(scan):
     if not scan.thumbnail:
         return "Thumbnail being made…"
     return format_html(
-        '<img src="{}" alt="{}" style="max-height:80px">', scan.thumbnail.url, scan.alt_text
+        '<img class="scan-admin-preview" src="{}" alt="{}">',
+        scan.image_url("thumbnail"),
+        scan.alt_text,
     )
 
 

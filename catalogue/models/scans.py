@@ -3,6 +3,7 @@
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from catalogue.imaging import DERIVATIVES_VERSION, MIME_TYPES
@@ -21,11 +22,35 @@ class Rights(models.TextChoices):
         return {cls.NO_KNOWN_COPYRIGHT, cls.PUBLIC_DOMAIN, cls.CC_BY}
 
 
+IMAGE_URL_NAMES = {
+    "display": "catalogue:scan-display",
+    "thumbnail": "catalogue:scan-thumbnail",
+    "original": "catalogue:scan-download",
+}
+
+
 def scan_upload_to(instance, filename):
     return f"scans/originals/{instance.checksum[:2]}/{instance.checksum}-{filename}"
 
 
+def may_view_all_scans(user) -> bool:
+    """Staff who may view scans see every page image, published or not."""
+    return user.is_active and user.is_staff and user.has_perm("catalogue.view_scan")
+
+
 class ScanQuerySet(models.QuerySet):
+    def public(self):
+        """Page images the public may see: those of published documents.
+
+        Every public view of an image, derivative or original starts here. (Branch `integrity`
+        adds the pending state of scans added to a published document.)
+        """
+        return self.filter(document__in=Document.objects.published())
+
+    def visible_to(self, user):
+        """Everything for staff who may view scans; otherwise what the public may see."""
+        return self if may_view_all_scans(user) else self.public()
+
     def ready(self):
         """Scans whose display image and thumbnail exist (they may be stale)."""
         return self.exclude(display="").exclude(thumbnail="")
@@ -119,6 +144,14 @@ class Scan(models.Model):
         if "image" in scan.__dict__:  # not deferred: remember it, to delete it once replaced
             scan._stored_image_name = scan.image.name
         return scan
+
+    def image_url(self, kind, identifier=None):
+        """The permission-checked URL of the "display" image, "thumbnail" or "original".
+
+        Pass the document's identifier when it is at hand, to spare a query.
+        """
+        identifier = identifier or self.document.identifier
+        return reverse(IMAGE_URL_NAMES[kind], args=[identifier, self.page])
 
     @property
     def download_allowed(self):
