@@ -222,8 +222,9 @@ SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
 SECURE_HSTS_SECONDS = int(
     os.environ.get("SECURE_HSTS_SECONDS", 31_536_000 if SECURE_SSL_REDIRECT else 0)
 )
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", False)
+HSTS_ON = bool(SECURE_HSTS_SECONDS)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", HSTS_ON)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", HSTS_ON)
 # Behind a proxy that terminates TLS: trust its X-Forwarded-Proto (for the https redirect and
 # secure cookies) and its X-Forwarded-For (for the login throttle). Only with a proxy that sets
 # both and strips what clients send.
