@@ -123,22 +123,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if os.environ.get("CACHE_URL", "").startswith("redis://"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["CACHE_URL"],
+
+def cache_settings(url: str) -> dict:
+    """CACHES for a CACHE_URL: Redis for redis:// (shared by every app server), otherwise
+    per-process memory with room for the cached counts and rendered fragments of a few hundred
+    queries (Django's default of 300 entries would evict them within minutes)."""
+    if url.startswith("redis://"):
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
         }
-    }
-else:
-    # Per process; room for the cached counts and rendered fragments of a few hundred queries
-    # (Django's default of 300 entries would evict them within minutes).
-    CACHES = {
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
+
+
+CACHES = cache_settings(os.environ.get("CACHE_URL", ""))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins

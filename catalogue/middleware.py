@@ -34,11 +34,20 @@ def is_database_unavailable(error) -> bool:
     return False
 
 
+FALLBACK_PAGE = (
+    "<!doctype html><html lang='en'><title>Temporarily unavailable</title>"
+    "<h1>The catalogue is temporarily unavailable</h1>"
+    "<p>Its database cannot be reached at the moment. Please try again in a minute.</p></html>"
+)
+
+
 def database_unavailable_response() -> HttpResponse:
-    response = HttpResponse(
-        render_to_string("503.html", {"retry_after": settings.DATABASE_RETRY_AFTER}),
-        status=503,
-    )
+    try:
+        page = render_to_string("503.html", {"retry_after": settings.DATABASE_RETRY_AFTER})
+    except Exception:  # e.g. static files not collected: the page must still be a 503
+        logger.exception("The 503 page could not be rendered")
+        page = FALLBACK_PAGE
+    response = HttpResponse(page, status=503)
     response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response

@@ -46,3 +46,13 @@ def empty_cache():
 def media_in_tmp(settings, tmp_path):
     """Uploaded files go to a temporary folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected as for production (DEBUG off: hashed names and a manifest)."""
+    from tests.reliability_harness import collect_static
+
+    root = tmp_path_factory.mktemp("static")
+    collect_static(root)
+    return root

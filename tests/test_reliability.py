@@ -36,11 +36,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("static")
-
-
 @pytest.fixture
 def editor(db):
     return make_staff_user("reliability-editor", "Editor")
