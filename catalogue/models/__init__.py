@@ -17,6 +17,7 @@ from .imports import (  # noqa: F401  (issue 5: the importer's suggestions)
 from .people import Office, Organisation, OrganisationName, Person, PersonName
 from .places import Place, PlaceKind, PlaceName
 from .scans import Rights, Scan
+from .versions import CatalogueChange, CatalogueVersion
 from .vocabularies import (
     Classification,
     DocumentType,
@@ -28,6 +29,8 @@ from .vocabularies import (
 
 __all__ = [
     "Archive",
+    "CatalogueChange",
+    "CatalogueVersion",
     "Classification",
     "Collection",
     "Correspondent",
