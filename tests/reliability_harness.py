@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import lxml.html
 from django.conf import settings
 from django.db import connection
 
@@ -249,8 +250,22 @@ def shown_probes(path: str, status: int, body: bytes, probes: list[Probe]) -> se
         return set()
     text = body.decode("utf-8", "replace")
     shown = {identifier for identifier in IDENTIFIER_LINK.findall(text) if identifier in by_id}
-    shown |= {probe.identifier for probe in probes if f'value="{probe.theme}"' in text}
+    if "<html" in text[:500]:
+        counts = facet_counts(text, "theme")
+        shown |= {probe.identifier for probe in probes if counts.get(probe.theme, 0) > 0}
     return shown
+
+
+def facet_counts(html: str, facet: str) -> dict[str, int]:
+    """The count a list page states beside each value of a facet (selected values included,
+    which are listed even when nothing matches them)."""
+    tree = lxml.html.fromstring(html)
+    counts = {}
+    for checkbox in tree.xpath(f"//input[@name='{facet}']"):
+        label = tree.xpath(f"//label[@for='{checkbox.get('id')}']//*[@class='count']")
+        digits = re.sub(r"\D", "", label[0].text or "") if label else ""
+        counts[checkbox.get("value")] = int(digits) if digits else 0
+    return counts
 
 
 @dataclass
