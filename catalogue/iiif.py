@@ -21,7 +21,12 @@ RIGHTS_URIS = {
     Rights.NO_KNOWN_COPYRIGHT: "http://rightsstatements.org/vocab/NKC/1.0/",
     Rights.PUBLIC_DOMAIN: "http://creativecommons.org/publicdomain/mark/1.0/",
     Rights.CC_BY: "http://creativecommons.org/licenses/by/4.0/",
+    Rights.GENERATED: "http://creativecommons.org/publicdomain/zero/1.0/",
 }
+GENERATED_STATEMENT = (
+    "Generated facsimile: typeset by the catalogue from the transcription. It is not a "
+    "photograph of the original document."
+)
 
 
 def text(value, language="en"):
@@ -172,6 +177,8 @@ class ManifestBuilder:
         }
         if scan.caption:
             canvas["summary"] = text(scan.caption)
+        if scan.generated:
+            canvas["requiredStatement"] = pair("Generated facsimile", GENERATED_STATEMENT)
         if scan.download_allowed:
             canvas["rendering"] = [self.original(scan)]
         return canvas

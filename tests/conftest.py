@@ -29,7 +29,7 @@ def editor_client(client, editor):
 @pytest.fixture
 def seed(db):
     """The seed collection from fixtures/ (the Chicherin letter is identifier D000001)."""
-    call_command("load_seed", verbosity=0)
+    call_command("load_seed", "--without-facsimiles", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

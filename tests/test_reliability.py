@@ -44,7 +44,7 @@ def editor(db):
 @pytest.fixture
 def probes(db):
     """The seed collection and three probe documents, the first two published."""
-    call_command("load_seed", verbosity=0)
+    call_command("load_seed", "--without-facsimiles", verbosity=0)
     person = make_person("Reliability Probe Person", slug=harness.PROBE_PERSON)
     probes = []
     for number in range(3):

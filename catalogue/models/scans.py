@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from catalogue.imaging import DERIVATIVES_VERSION, MIME_TYPES
+from catalogue.imaging import DERIVATIVES_VERSION, MIME_TYPES, save_original
 
 from .documents import Document
 
@@ -16,10 +16,15 @@ class Rights(models.TextChoices):
     NO_KNOWN_COPYRIGHT = "no_known_copyright", "No known copyright: download allowed"
     PUBLIC_DOMAIN = "public_domain", "Public domain: download allowed"
     CC_BY = "cc_by", "CC BY 4.0: download allowed with attribution"
+    GENERATED = (
+        "generated",
+        "Generated facsimile typeset from the transcription, not a photograph of the original: "
+        "free to reuse (CC0)",
+    )
 
     @classmethod
     def downloadable(cls):
-        return {cls.NO_KNOWN_COPYRIGHT, cls.PUBLIC_DOMAIN, cls.CC_BY}
+        return {cls.NO_KNOWN_COPYRIGHT, cls.PUBLIC_DOMAIN, cls.CC_BY, cls.GENERATED}
 
 
 IMAGE_URL_NAMES = {
@@ -152,6 +157,31 @@ class Scan(models.Model):
         """
         identifier = identifier or self.document.identifier
         return reverse(IMAGE_URL_NAMES[kind], args=[identifier, self.page])
+
+    @classmethod
+    def create_from_prepared(cls, document, page, prepared, **fields):
+        """A scan of a page that passed imaging.prepare_upload, its original stored."""
+        scan = cls(
+            document=document,
+            page=page,
+            checksum=prepared.checksum,
+            original_filename=prepared.filename,
+            image_format=prepared.image_format,
+            orientation=prepared.orientation,
+            **fields,
+        )
+        save_original(scan.image, prepared)
+        try:
+            scan.save()
+        except Exception:
+            scan.image.storage.delete(scan.image.name)
+            raise
+        return scan
+
+    @property
+    def generated(self):
+        """A facsimile typeset from the transcription (catalogue.facsimiles), not a photograph."""
+        return self.rights == Rights.GENERATED
 
     @property
     def download_allowed(self):
