@@ -29,3 +29,6 @@ wsgi_app = "archive.wsgi:application"
 # Refuse oversized request lines and headers early (uploads go in the body, checked by Django).
 limit_request_line = 8190
 limit_request_fields = 100
+# gunicorn's control socket (a per-user ~/.gunicorn/gunicorn.ctl) is not used, and would be shared
+# by every server one user starts (the tests start several).
+control_socket_disable = True
