@@ -338,18 +338,11 @@ def store_uploaded_pages(request, document, pages, rights):
 
 
 def store_page(document, number, page, rights):
-    scan = Scan(document=document, page=number, rights=rights)
-    describe_instance(scan, page)
     try:
-        imaging.save_original(scan.image, page)
+        scan = Scan.create_from_prepared(document, number, page, rights=rights)
     except OSError as error:
         raise StorageFailure.from_os_error(error) from error
-    remember_written(scan.image)
-    try:
-        scan.save()
-    except Exception:
-        scan.image.storage.delete(scan.image.name)
-        raise
+    remember_written(scan.image)  # deleted again if the rest of the save fails
     return scan
 
 
