@@ -12,13 +12,20 @@ TASKS_BACKEND  "immediate" (default) or "database" (scan derivatives queued for 
 CACHE_WARMING  "1" to recompute the public pages' counts in a task after each public change
                (default: on with TASKS_BACKEND=database, off with "immediate")
 CACHE_WARM_PATHS  comma-separated paths warmed besides home, /documents/ and collections
+MEDIA_SERVER   "django" (stream page images, default), "nginx" (X-Accel-Redirect) or "apache"
+               (X-Sendfile); MEDIA_INTERNAL_URL is nginx's internal location for MEDIA_ROOT
+Security (see the README's configuration table): SECURE_COOKIES, SECURE_SSL_REDIRECT,
+SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD, BEHIND_PROXY,
+LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_MINUTES, CSP_REPORT_URI, DATABASE_RETRY_AFTER
 """
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -62,11 +69,15 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
     "catalogue",
 ]
 
 MIDDLEWARE = [
+    "catalogue.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "catalogue.versioning.CatalogueVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -112,25 +124,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if os.environ.get("CACHE_URL", "").startswith("redis://"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["CACHE_URL"],
-            # A cache server that is down must cost a page little: catalogue.caching then
-            # leaves the cache alone for a few seconds and serves pages uncached.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+
+def cache_settings(url: str) -> dict:
+    """CACHES for a CACHE_URL: Redis for redis:// (shared by every app server), otherwise
+    per-process memory with room for the cached counts and rendered fragments of a few hundred
+    queries (Django's default of 300 entries would evict them within minutes)."""
+    if url.startswith("redis://"):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                # A cache server that is down must cost a page little: catalogue.caching then
+                # leaves the cache alone for a few seconds and serves pages uncached.
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
         }
-    }
-else:
-    # Per process; room for the cached counts and rendered fragments of a few hundred queries
-    # (Django's default of 300 entries would evict them within minutes).
-    CACHES = {
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
+
+
+CACHES = cache_settings(os.environ.get("CACHE_URL", ""))
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,13 +212,70 @@ CACHE_WARM_PATHS = env_list("CACHE_WARM_PATHS")
 
 SITE_NAME = "Soviet Foreign Policy Documents, 1919–1941"
 
+# Page images are served by permission-checked views (catalogue/views/scans.py), never as a
+# folder; the file transfer itself is streamed by Django or handed to the web server.
+MEDIA_SERVER = os.environ.get("MEDIA_SERVER", "django")
+if MEDIA_SERVER not in ("django", "nginx", "apache"):
+    raise ValueError("MEDIA_SERVER must be one of django, nginx, apache.")
+MEDIA_INTERNAL_URL = os.environ.get("MEDIA_INTERNAL_URL", "/protected-media/")
+
+# While the database cannot be reached, pages answer 503 with this Retry-After (seconds).
+DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
+
+# -- security ------------------------------------------------------------------------------
+# Served over https unless SECURE_COOKIES=0 (plain http on a private network, or `make serve`);
+# the https redirect and HSTS follow that switch unless set on their own.
+SERVED_OVER_HTTPS = not DEBUG and not TESTING
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES", SERVED_OVER_HTTPS)
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", 31_536_000 if SECURE_SSL_REDIRECT else 0)
+)
+HSTS_ON = bool(SECURE_HSTS_SECONDS)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", HSTS_ON)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", HSTS_ON)
+# Behind a proxy that terminates TLS: trust its X-Forwarded-Proto (for the https redirect and
+# secure cookies) and its X-Forwarded-For (for the login throttle). Only with a proxy that sets
+# both and strips what clients send.
+BEHIND_PROXY = env_flag("BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): everything from this site, no inline code or styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name from
+# one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES, right password or not.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+if BEHIND_PROXY:
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-
-if not DEBUG and not TESTING:
-    SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES", True)

@@ -2,7 +2,10 @@
 
 One canvas per page, sized like the upright original; its painting annotation shows the display
 image (JPEG, with its own width and height). Originals that their rights allow are offered as a
-`rendering` of the canvas, through the download view that checks those rights again.
+`rendering` of the canvas, through the download view that checks those rights again; when
+every page may be downloaded, the manifest itself offers the whole document as one PDF (viewers
+such as Mirador show only manifest-level renderings). Image URLs are the permission-checked views
+of catalogue.views.scans, served with CORS.
 """
 
 from django.conf import settings
@@ -18,7 +21,12 @@ RIGHTS_URIS = {
     Rights.NO_KNOWN_COPYRIGHT: "http://rightsstatements.org/vocab/NKC/1.0/",
     Rights.PUBLIC_DOMAIN: "http://creativecommons.org/publicdomain/mark/1.0/",
     Rights.CC_BY: "http://creativecommons.org/licenses/by/4.0/",
+    Rights.GENERATED: "http://creativecommons.org/publicdomain/zero/1.0/",
 }
+GENERATED_STATEMENT = (
+    "Generated facsimile: typeset by the catalogue from the transcription. It is not a "
+    "photograph of the original document."
+)
 
 
 def text(value, language="en"):
@@ -73,6 +81,8 @@ class ManifestBuilder:
             manifest["navDate"] = f"{document.date_start.isoformat()}T00:00:00Z"
         if self.scans:
             manifest["thumbnail"] = [self.thumbnail(self.scans[0])]
+        if self.scans and all(scan.download_allowed for scan in self.scans):
+            manifest["rendering"] = [self.whole_document()]
         return manifest
 
     def metadata(self):
@@ -153,7 +163,7 @@ class ManifestBuilder:
                             "type": "Annotation",
                             "motivation": "painting",
                             "body": {
-                                "id": self.absolute(scan.display.url),
+                                "id": self.image_url(scan, "display"),
                                 "type": "Image",
                                 "format": "image/jpeg",
                                 "width": scan.display_width,
@@ -167,26 +177,40 @@ class ManifestBuilder:
         }
         if scan.caption:
             canvas["summary"] = text(scan.caption)
+        if scan.generated:
+            canvas["requiredStatement"] = pair("Generated facsimile", GENERATED_STATEMENT)
         if scan.download_allowed:
             canvas["rendering"] = [self.original(scan)]
         return canvas
 
     def thumbnail(self, scan):
         return {
-            "id": self.absolute(scan.thumbnail.url),
+            "id": self.image_url(scan, "thumbnail"),
             "type": "Image",
             "format": "image/jpeg",
             "width": scan.thumbnail_width,
             "height": scan.thumbnail_height,
         }
 
+    def image_url(self, scan, kind):
+        return self.absolute(scan.image_url(kind, self.document.identifier))
+
     def original(self, scan):
-        url = reverse("catalogue:scan-download", args=[self.document.identifier, scan.page])
         return {
-            "id": self.absolute(url),
+            "id": self.image_url(scan, "original"),
             "type": "Image",
             "label": text(f"Original image ({scan.image_format}), page {scan.page}"),
             "format": scan.mime_type,
+        }
+
+    def whole_document(self):
+        url = reverse("catalogue:scan-pdf", args=[self.document.identifier])
+        pages = len(self.scans)
+        return {
+            "id": self.absolute(url),
+            "type": "Text",
+            "label": text(f"Download the whole document: {pages} page image(s) as PDF"),
+            "format": "application/pdf",
         }
 
 

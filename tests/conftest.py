@@ -29,7 +29,7 @@ def editor_client(client, editor):
 @pytest.fixture
 def seed(db):
     """The seed collection from fixtures/ (the Chicherin letter is identifier D000001)."""
-    call_command("load_seed", verbosity=0)
+    call_command("load_seed", "--without-facsimiles", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +49,13 @@ def empty_cache():
 def media_in_tmp(settings, tmp_path):
     """Uploaded files go to a temporary folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected as for production (DEBUG off: hashed names and a manifest)."""
+    from tests.reliability_harness import collect_static
+
+    root = tmp_path_factory.mktemp("static")
+    collect_static(root)
+    return root

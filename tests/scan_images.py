@@ -83,18 +83,7 @@ def make_scan(document, page=1, data=None, name=None, **fields):
     """A saved scan whose original went through validation, as an upload's would."""
     data = data if data is not None else jpeg(seed=page + document.pk * 100)
     prepared = imaging.prepare_upload(upload(name or f"page-{page}.jpg", data))[0]
-    scan = Scan(
-        document=document,
-        page=page,
-        checksum=prepared.checksum,
-        original_filename=prepared.filename,
-        image_format=prepared.image_format,
-        orientation=prepared.orientation,
-        **fields,
-    )
-    imaging.save_original(scan.image, prepared)
-    scan.save()
-    return scan
+    return Scan.create_from_prepared(document, page, prepared, **fields)
 
 
 def make_ready_scan(document, page=1, **kwargs):

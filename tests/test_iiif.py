@@ -1,5 +1,6 @@
 """IIIF Presentation API 3.0 manifests: validated with the iiif-prezi3 models and by hand."""
 
+import io
 import json
 
 import pytest
@@ -94,7 +95,7 @@ def test_each_canvas_paints_the_display_image_at_its_true_size(client, scans, do
     assert data["items"][2]["items"][0]["items"][0]["body"]["height"] == 400  # scaled down
     for scan, canvas in zip(scans, data["items"], strict=True):
         body = canvas["items"][0]["items"][0]["body"]
-        assert body["id"] == BASE + scan.display.url
+        assert body["id"] == BASE + scan.image_url("display")
         assert (body["type"], body["format"]) == ("Image", "image/jpeg")
         with default_storage.open(scan.display.name) as stored, Image.open(stored) as image:
             assert image.format == "JPEG"
@@ -178,3 +179,40 @@ def test_manifest_query_count_does_not_grow_with_pages(
         make_ready_scan(document, page=page)
     with django_assert_max_num_queries(3):
         get_manifest(client, document)
+
+
+def pdf_page_count(data):
+    import pikepdf  # installed with img2pdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def test_the_whole_document_is_offered_for_download_at_manifest_level(client, scans, document):
+    Scan.objects.update(rights=Rights.PUBLIC_DOMAIN)
+    _, data = get_manifest(client, document)
+    [rendering] = data["rendering"]
+    assert rendering["id"] == f"{BASE}/documents/{document.identifier}/pages.pdf"
+    assert (rendering["type"], rendering["format"]) == ("Text", "application/pdf")
+    assert "whole document" in rendering["label"]["en"][0]
+    Manifest(**data)  # still valid
+    response = client.get(rendering["id"])
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert pdf_page_count(response.content) == 3
+
+
+def test_no_whole_document_download_when_a_page_is_in_copyright(client, scans, document):
+    _, data = get_manifest(client, document)
+    assert "rendering" not in data
+    url = reverse("catalogue:scan-pdf", args=[document.identifier])
+    assert client.get(url).status_code == 404
+
+
+def test_no_whole_document_download_of_a_draft(client, scans, document):
+    Scan.objects.update(rights=Rights.PUBLIC_DOMAIN)
+    document.status = Status.REVIEW
+    document.save()
+    url = reverse("catalogue:scan-pdf", args=[document.identifier])
+    assert client.get(url).status_code == 404

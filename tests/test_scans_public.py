@@ -43,9 +43,9 @@ def scans(document):
 def test_thumbnails_link_to_the_display_images_without_javascript(document, scans):
     tree = render_viewer(document)
     links = by_class(tree, "a", "scan-thumb")
-    assert [link.get("href") for link in links] == [scan.display.url for scan in scans]
+    assert [link.get("href") for link in links] == [scan.image_url("display") for scan in scans]
     images = [link.find("img") for link in links]
-    assert [img.get("src") for img in images] == [scan.thumbnail.url for scan in scans]
+    assert [img.get("src") for img in images] == [scan.image_url("thumbnail") for scan in scans]
     assert [img.get("alt") for img in images] == ["Folio 161, recto", "Page 2"]
     assert images[0].get("width") == str(scans[0].thumbnail_width)
 
@@ -58,7 +58,7 @@ def test_the_viewer_brings_its_own_script_and_styles(document, scans):
     assert finders.find("catalogue/viewer.js")
     assert finders.find("catalogue/viewer.css")
     link = tree.xpath(".//*[@data-scan-viewer]//a")[0]
-    assert link.get("data-display") == scans[0].display.url
+    assert link.get("data-display") == scans[0].image_url("display")
     assert link.get("data-alt") == "Folio 161, recto"
 
 

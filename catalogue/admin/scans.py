@@ -15,6 +15,7 @@ from django.db.models import F, Max
 from django.utils.html import format_html
 
 from catalogue import imaging
+from catalogue.filestore import StorageFailure, files_kept_only_on_success, remember_written
 from catalogue.imaging import ImageRejected, PreparedPage
 from catalogue.models import Rights, Scan
 
@@ -88,6 +89,17 @@ class ScanForm(forms.ModelForm):
         describe_instance(self.instance, page)
         return image
 
+    def save(self, commit=True):
+        """Save (the inline's rows are saved here); a file that cannot be written is a
+        StorageFailure, and a written one is remembered in case the rest of the save fails."""
+        try:
+            scan = super().save(commit)
+        except OSError as error:
+            raise StorageFailure.from_os_error(error) from error
+        if commit and "image" in self.changed_data:
+            remember_written(scan.image)
+        return scan
+
 
 def describe_instance(scan, page: PreparedPage):
     scan.checksum = page.checksum
@@ -102,7 +114,9 @@ def thumbnail_preview(scan):
     if not scan.thumbnail:
         return "Thumbnail being made…"
     return format_html(
-        '<img src="{}" alt="{}" style="max-height:80px">', scan.thumbnail.url, scan.alt_text
+        '<img class="scan-admin-preview" src="{}" alt="{}">',
+        scan.image_url("thumbnail"),
+        scan.alt_text,
     )
 
 
@@ -218,7 +232,43 @@ def without_upload_fields(fieldsets):
     return cleaned
 
 
-class DocumentScanUploadMixin:
+class StorageFailureAdminMixin:
+    """A save whose files cannot be written shows the form again with every entry kept.
+
+    The failed save is rolled back (the admin saves in one transaction) and the files it had
+    written are deleted; the form is then validated again from the same POST, without the files
+    (a browser cannot send them back), with the failure as the form's error, so that nothing is
+    saved and Django shows the form with all the user's other input.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with files_kept_only_on_success():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except StorageFailure as failure:
+            request.storage_failure = str(failure)
+            request._files = type(request.FILES)()  # the files were not kept
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        failure = getattr(request, "storage_failure", None)
+        return with_storage_failure(form, failure) if failure else form
+
+
+def with_storage_failure(form_class, message):
+    """The form class, refusing every submission with `message` (a storage failure)."""
+
+    class StorageFailureForm(form_class):
+        def clean(self):
+            super().clean()
+            raise forms.ValidationError(message, code="storage_failure")
+
+    StorageFailureForm.__name__ = form_class.__name__
+    return StorageFailureForm
+
+
+class DocumentScanUploadMixin(StorageFailureAdminMixin):
     """Mixed into DocumentAdmin: upload many scans at once, and reorder them safely."""
 
     def can_upload_scans(self, request, obj=None):
@@ -288,14 +338,11 @@ def store_uploaded_pages(request, document, pages, rights):
 
 
 def store_page(document, number, page, rights):
-    scan = Scan(document=document, page=number, rights=rights)
-    describe_instance(scan, page)
-    imaging.save_original(scan.image, page)
     try:
-        scan.save()
-    except Exception:
-        scan.image.storage.delete(scan.image.name)
-        raise
+        scan = Scan.create_from_prepared(document, number, page, rights=rights)
+    except OSError as error:
+        raise StorageFailure.from_os_error(error) from error
+    remember_written(scan.image)  # deleted again if the rest of the save fails
     return scan
 
 
@@ -326,7 +373,7 @@ class ScanAdminForm(ScanForm):
 
 
 @admin.register(Scan)
-class ScanAdmin(CatalogueAdmin):
+class ScanAdmin(StorageFailureAdminMixin, CatalogueAdmin):
     form = ScanAdminForm
     fields = ["document", "page", "image", "caption", "rights", "preview", "details"]
     readonly_fields = ["preview", "details"]
@@ -355,6 +402,14 @@ class ScanAdmin(CatalogueAdmin):
     @admin.display(description="Derivatives current", boolean=True)
     def derivatives(self, scan):
         return scan.derivatives_current
+
+    def save_model(self, request, obj, form, change):
+        try:
+            super().save_model(request, obj, form, change)
+        except OSError as error:
+            raise StorageFailure.from_os_error(error) from error
+        if "image" in form.changed_data:
+            remember_written(obj.image)
 
     @admin.action(description="Remake thumbnails and display images")
     def regenerate(self, request, queryset):

@@ -38,7 +38,7 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalogue", "0008_catalogue_version")]
+    dependencies = [("catalogue", "0010_file_access")]
 
     operations = [
         TrigramExtension(),

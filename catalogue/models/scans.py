@@ -3,9 +3,10 @@
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from catalogue.imaging import DERIVATIVES_VERSION, MIME_TYPES
+from catalogue.imaging import DERIVATIVES_VERSION, MIME_TYPES, save_original
 
 from .documents import Document
 
@@ -15,17 +16,46 @@ class Rights(models.TextChoices):
     NO_KNOWN_COPYRIGHT = "no_known_copyright", "No known copyright: download allowed"
     PUBLIC_DOMAIN = "public_domain", "Public domain: download allowed"
     CC_BY = "cc_by", "CC BY 4.0: download allowed with attribution"
+    GENERATED = (
+        "generated",
+        "Generated facsimile typeset from the transcription, not a photograph of the original: "
+        "free to reuse (CC0)",
+    )
 
     @classmethod
     def downloadable(cls):
-        return {cls.NO_KNOWN_COPYRIGHT, cls.PUBLIC_DOMAIN, cls.CC_BY}
+        return {cls.NO_KNOWN_COPYRIGHT, cls.PUBLIC_DOMAIN, cls.CC_BY, cls.GENERATED}
+
+
+IMAGE_URL_NAMES = {
+    "display": "catalogue:scan-display",
+    "thumbnail": "catalogue:scan-thumbnail",
+    "original": "catalogue:scan-download",
+}
 
 
 def scan_upload_to(instance, filename):
     return f"scans/originals/{instance.checksum[:2]}/{instance.checksum}-{filename}"
 
 
+def may_view_all_scans(user) -> bool:
+    """Staff who may view scans see every page image, published or not."""
+    return user.is_active and user.is_staff and user.has_perm("catalogue.view_scan")
+
+
 class ScanQuerySet(models.QuerySet):
+    def public(self):
+        """Page images the public may see: those of published documents.
+
+        Every public view of an image, derivative or original starts here. (Branch `integrity`
+        adds the pending state of scans added to a published document.)
+        """
+        return self.filter(document__in=Document.objects.published())
+
+    def visible_to(self, user):
+        """Everything for staff who may view scans; otherwise what the public may see."""
+        return self if may_view_all_scans(user) else self.public()
+
     def ready(self):
         """Scans whose display image and thumbnail exist (they may be stale)."""
         return self.exclude(display="").exclude(thumbnail="")
@@ -119,6 +149,39 @@ class Scan(models.Model):
         if "image" in scan.__dict__:  # not deferred: remember it, to delete it once replaced
             scan._stored_image_name = scan.image.name
         return scan
+
+    def image_url(self, kind, identifier=None):
+        """The permission-checked URL of the "display" image, "thumbnail" or "original".
+
+        Pass the document's identifier when it is at hand, to spare a query.
+        """
+        identifier = identifier or self.document.identifier
+        return reverse(IMAGE_URL_NAMES[kind], args=[identifier, self.page])
+
+    @classmethod
+    def create_from_prepared(cls, document, page, prepared, **fields):
+        """A scan of a page that passed imaging.prepare_upload, its original stored."""
+        scan = cls(
+            document=document,
+            page=page,
+            checksum=prepared.checksum,
+            original_filename=prepared.filename,
+            image_format=prepared.image_format,
+            orientation=prepared.orientation,
+            **fields,
+        )
+        save_original(scan.image, prepared)
+        try:
+            scan.save()
+        except Exception:
+            scan.image.storage.delete(scan.image.name)
+            raise
+        return scan
+
+    @property
+    def generated(self):
+        """A facsimile typeset from the transcription (catalogue.facsimiles), not a photograph."""
+        return self.rights == Rights.GENERATED
 
     @property
     def download_allowed(self):

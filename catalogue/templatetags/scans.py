@@ -24,3 +24,9 @@ def pending_scan_count(document):
 @register.simple_tag
 def iiif_manifest_url(document):
     return reverse("catalogue:iiif-manifest", args=[document.identifier])
+
+
+@register.simple_tag
+def scan_url(document, scan, kind):
+    """The permission-checked URL of a scan's "display", "thumbnail" or "original"."""
+    return scan.image_url(kind, document.identifier)

@@ -118,11 +118,6 @@ def chromium(_serialized_database):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
-@pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "tests.browser.urls"
-
-
 @pytest.fixture
 def site(live_server):
     """The live server's base URL, without a trailing slash."""

@@ -52,7 +52,7 @@ def test_mirador_opens_the_manifest_without_console_errors(scanned, site, tools_
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     images = []
-    page.on("response", lambda response: "/media/" in response.url and images.append(response))
+    page.on("response", lambda response: "/pages/" in response.url and images.append(response))
     manifest = f"{site}/documents/D000001/iiif/manifest.json"
     page.goto(f"{tools_server}/mirador.html?manifest={quote(manifest, safe='')}")
     window = page.locator(".mirador-window")
@@ -68,11 +68,4 @@ def test_mirador_opens_the_manifest_without_console_errors(scanned, site, tools_
     page.wait_for_timeout(1_500)  # let the viewer fetch the images
     assert images and all(response.ok for response in images)  # the page images were drawn
     errors = [e for e in errors if not e.startswith(MIRADOR_OWN_WARNINGS)]
-    page_images = [e for e in errors if "/media/" in e or "CORS" in e or "tainted" in e]
-    others = [e for e in errors if e not in page_images]
-    assert not others, others
-    if page_images:
-        pytest.xfail(
-            "page images are served without Access-Control-Allow-Origin (branch hardening adds "
-            f"it): {page_images[:2]}"
-        )
+    assert not errors, errors
