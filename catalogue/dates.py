@@ -6,6 +6,7 @@ derives a start and end date and a precision for sorting and filtering.
 
 import calendar
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -101,3 +102,129 @@ def parse_date_range(value: str) -> DateRange:
 def validate_edtf(value: str) -> None:
     if value:
         parse_date_range(value)
+
+
+# --- Display ------------------------------------------------------------------------------------
+# One style for every date the public pages show, from the EDTF form: "26 December 1921",
+# "December 1921", "1921", "1920s", "15–17 July 1937", "30 June – 2 July 1937", "1921?" (uncertain),
+# "c. 1921" (approximate), "c. 1921?" (both), "Spring 1921", "1921 onwards", "up to 1921".
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
+DASH = "\u2013"
+
+_COMPONENT = re.compile(
+    r"^(?P<year>\d{4}|\d{3}X|\d{2}XX)(?:-(?P<month>\d{2}|XX))?(?:-(?P<day>\d{2}|XX))?"
+    r"(?P<qualifier>[?~%])?$"
+)
+
+
+@dataclass(frozen=True)
+class DisplayDate:
+    """One side of an EDTF date, split for display: year ("1921" or a decade "1920s"),
+    month name or season, day, and the qualifier ("?", "~", "%" or "")."""
+
+    year: str
+    month: str = ""
+    day: str = ""
+    qualifier: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> "DisplayDate | None":
+        match = _COMPONENT.match(text)
+        if not match:
+            return None
+        year, month, day = match.group("year"), match.group("month"), match.group("day")
+        if "X" in year:
+            digits = year.rstrip("X")
+            year = f"{digits}{'0' * (4 - len(digits))}s"
+            month = day = None
+        month_name = ""
+        if month and month != "XX":
+            number = int(month)
+            if 1 <= number <= 12:
+                month_name = MONTHS[number - 1]
+            elif number in SEASONS:
+                month_name, day = SEASONS[number], None
+            else:
+                return None
+        day_text = str(int(day)) if month_name and day and day != "XX" else ""
+        return cls(year, month_name, day_text, match.group("qualifier") or "")
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def text(self, with_month=True, with_year=True) -> str:
+        parts = [self.day, self.month if with_month else "", self.year if with_year else ""]
+        return self.qualified(" ".join(part for part in parts if part))
+
+    def qualified(self, text: str) -> str:
+        if self.qualifier in ("~", "%"):
+            text = f"c. {text}"
+        if self.qualifier in ("?", "%"):
+            text = f"{text}?"
+        return text
+
+
+def _joined(start: str, end: str) -> str:
+    """Two sides with an en dash, spaced when either side has words ("30 June – 2 July")."""
+    spaced = " " in start or " " in end
+    return f"{start} {DASH} {end}" if spaced else f"{start}{DASH}{end}"
+
+
+def _interval_text(start: DisplayDate, end: DisplayDate) -> str:
+    if start == end:
+        return start.text()
+    plain = not start.qualifier and not end.qualifier
+    if plain and start.precision == end.precision and start.year == end.year:
+        if start.precision == "day" and start.month == end.month:
+            return f"{_joined(start.day, end.day)} {end.month} {end.year}"
+        if start.precision in ("day", "month"):
+            return f"{_joined(start.text(with_year=False), end.text(with_year=False))} {end.year}"
+    return _joined(start.text(), end.text())
+
+
+def display_date(edtf: str) -> str:
+    """The EDTF date `edtf` in the site's style; "" when empty; as given when not recognised."""
+    edtf = (edtf or "").strip()
+    if not edtf:
+        return ""
+    if "/" not in edtf:
+        single = DisplayDate.parse(edtf)
+        return single.text() if single else edtf
+    first, _, last = edtf.partition("/")
+    if first == ".." or last == "..":
+        known = DisplayDate.parse(last if first == ".." else first)
+        if known is None:
+            return edtf
+        return f"up to {known.text()}" if first == ".." else f"{known.text()} onwards"
+    start, end = DisplayDate.parse(first), DisplayDate.parse(last)
+    if first and last and start and end:
+        return _interval_text(start, end)
+    if not first and end:
+        return _joined("?", end.text())
+    if not last and start:
+        return _joined(start.text(), "?")
+    return edtf
+
+
+def display_period(start: str, end: str) -> str:
+    """A period from two EDTF dates, either of which may be empty (unknown): an office held,
+    a life. "1918–1930", "24 November 1872 – 7 July 1936", "1918 – ?"."""
+    if not start and not end:
+        return ""
+    return display_date(f"{start or ''}/{end or ''}")

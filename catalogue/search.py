@@ -1,15 +1,16 @@
 """Full-text search over published documents.
 
-What is indexed: the heading (weight A), the names of the persons, bodies and places a document
-is written by, sent to or mentions, with all their variants (B), the body and the other printed
+What is indexed: the heading and the names of the persons and bodies a document is written by or
+sent to (weight A), the names of the persons, bodies and places it mentions, its place of origin
+and the offices it states (B), every name with all its variants; the body and the other printed
 lines (C), and the footnotes (D). Every text passes through `catalogue.text.fold`, so typography
 and case do not matter ("peopleʹs" is indexed as "peoples"), and hyphenated words are also
 indexed joined ("Franklin-Bouillon" as "franklinbouillon"). Because a document's index holds the
 variants of the authorities it names, "Ankara" finds a letter that says "angora".
 
 PostgreSQL: a stored `search_vector` (tsvector, GIN index from migration 0003), ranked with
-ts_rank and excerpted with ts_headline. SQLite: the same interface matches every word of the
-query in the stored, folded `search_text`, without ranking.
+ts_rank. SQLite: the same interface matches every word of the query in the stored, folded
+`search_text`, without ranking. Excerpts of the hits are made by catalogue.excerpts.
 
 The stored columns are refreshed by the signal receivers below whenever a document, its
 footnotes, correspondents or mentions, or an authority's names change; `manage.py
@@ -20,17 +21,14 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
 )
 from django.db import connections, models
-from django.db.models import F, Func, Prefetch, Q, Value
+from django.db.models import F, Prefetch, Q, Value
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from catalogue import versioning
 from catalogue.models import (
@@ -46,20 +44,16 @@ from catalogue.models import (
     PlaceName,
     Status,
 )
-from catalogue.text import TYPOGRAPHY, fold, name_key, normalise_typography
+from catalogue.text import fold, name_key, normalise_typography
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 16
 BATCH_SIZE = 500
 
-# ts_headline marks matches with these private-use characters, which never occur in the
-# catalogue's text; the snippet is HTML-escaped first and the marks become <mark> afterwards.
-_START, _STOP = "\ue000", "\ue001"
-
 _COMPOUND = re.compile(r"\w+(?:-\w+)+")
 
-# ts_rank weights for D, C, B, A (footnotes, body, names, heading).
+# ts_rank weights for D, C, B, A (footnotes; body; mentioned names; heading and correspondents).
 RANK_WEIGHTS = [0.1, 0.3, 0.6, 1.0]
 
 
@@ -82,30 +76,45 @@ def _authority_names(authority) -> list[str]:
     return [*names, *(name_key(name) for name in names)]
 
 
+# The body and the lines printed with it (weight C), as stored on the document.
+PRINTED_FIELDS = (
+    "addressee_line",
+    "place_of_origin_as_written",
+    "date_written",
+    "reference_number",
+    "marking_as_printed",
+    "distribution",
+    "body",
+    "signature",
+    "source_note",
+    "archival_reference",
+)
+
+
+def printed_lines(document) -> list[str]:
+    return [text for name in PRINTED_FIELDS if (text := getattr(document, name))]
+
+
 def index_parts(document) -> dict[str, str]:
-    """The searchable text of a document by weight, from its prefetched relations."""
-    names = _authority_names(document.place_of_origin)
+    """The searchable text of a document by weight, from its prefetched relations.
+
+    A: the heading and the names of its correspondents (who wrote, signed or received it), so
+    that a search for a person ranks the documents they wrote or received above those that only
+    mention them; B: the offices as stated, the place of origin and every name mentioned;
+    C: the printed text; D: the footnotes.
+    """
+    correspondents, names = [], _authority_names(document.place_of_origin)
     for correspondent in document.correspondents.all():
-        names += [correspondent.name_as_printed, correspondent.office_as_stated]
-        names += _authority_names(correspondent.agent)
+        correspondents += [correspondent.name_as_printed, *_authority_names(correspondent.agent)]
+        names.append(correspondent.office_as_stated)
     for mention in document.mentions.all():
         names += [mention.name_as_printed, *_authority_names(mention.target)]
-    printed_lines = [
-        document.addressee_line,
-        document.place_of_origin_as_written,
-        document.date_written,
-        document.reference_number,
-        document.marking_as_printed,
-        document.distribution,
-        document.body,
-        document.signature,
-        document.source_note,
-        document.archival_reference,
-    ]
     return {
-        "A": searchable(f"{document.heading} {document.title}"),
+        "A": searchable(
+            " ".join(filter(None, [document.heading, document.title, *correspondents]))
+        ),
         "B": searchable(" ".join(name for name in names if name)),
-        "C": searchable("\n".join(line for line in printed_lines if line)),
+        "C": searchable("\n".join(printed_lines(document))),
         "D": searchable("\n".join(note.text for note in document.footnotes.all())),
     }
 
@@ -138,6 +147,11 @@ def _with_index_relations(queryset):
         "mentions__organisation__variants",
         "mentions__place__variants",
     )
+
+
+# `queryset` with everything index_parts reads prefetched (a constant number of queries); also
+# what catalogue.excerpts reads.
+with_index_relations = _with_index_relations
 
 
 def refresh_search_index(documents, batch_size=BATCH_SIZE, record=True) -> int:
@@ -277,71 +291,6 @@ def search(queryset, raw_query: str):
     """Documents of `queryset` matching a query as typed, best first."""
     terms = SearchTerms.parse(raw_query)
     return ranked(matching(queryset, terms), terms).order_by("-search_rank", "date_start", "pk")
-
-
-class _Translate(Func):
-    function = "translate"
-    output_field = models.TextField()
-
-
-_TYPOGRAPHY_FROM = "".join(chr(code) for code in TYPOGRAPHY)
-_TYPOGRAPHY_TO = "".join(TYPOGRAPHY.values())
-
-
-def headlines(documents, terms: SearchTerms) -> dict[int, str]:
-    """Highlighted excerpts of the bodies of `documents` (a page of results), by pk, as HTML."""
-    if not terms or not documents:
-        return {}
-    model = type(documents[0])
-    if connections[model.objects.db].vendor == "postgresql":
-        plain_body = _Translate("body", Value(_TYPOGRAPHY_FROM), Value(_TYPOGRAPHY_TO))
-        rows = model.objects.filter(pk__in=[d.pk for d in documents]).values_list(
-            "pk",
-            SearchHeadline(
-                plain_body,
-                _tsquery(terms),
-                config=CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        return {pk: _marked(text) for pk, text in rows if _START in (text or "")}
-    return {
-        d.pk: snippet
-        for d in documents
-        if (snippet := python_headline(d.body, terms.words + terms.alternatives))
-    }
-
-
-def _marked(text: str) -> str:
-    return mark_safe(escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>"))
-
-
-def python_headline(body: str, words: list[str], width: int = 90) -> str:
-    """The SQLite fallback: an excerpt around the first word of the query found in the body."""
-    plain = normalise_typography(body or "")
-    lowered = plain.casefold()
-    if len(lowered) != len(plain):  # casefolding changed lengths: offsets would not line up
-        lowered = plain.lower()
-    hits = [(lowered.find(word), word) for word in words if word and word in lowered]
-    if not hits:
-        return ""
-    start, word = min(hits)
-    begin, end = max(0, start - width), min(len(plain), start + len(word) + width)
-    excerpt = (
-        ("…" if begin else "")
-        + plain[begin:start]
-        + _START
-        + plain[start : start + len(word)]
-        + _STOP
-        + plain[start + len(word) : end]
-        + ("…" if end < len(plain) else "")
-    )
-    return _marked(excerpt)
 
 
 # --- Keeping the index fresh ----------------------------------------------------------------

@@ -151,7 +151,7 @@ def test_bibtex_escapes_the_caret_as_latex_prints_it():
     assert entry["note"] in {"2^3", "2\u02c63"}  # pylatexenc decodes it as the modifier letter
 
 
-@pytest.mark.parametrize("extension", ["bib", "ris", "json"])
+@pytest.mark.parametrize("extension", ["bib", "ris", "json", "csv"])
 def test_a_drafts_citation_urls_answer_404(client, db, extension):
     draft = make_document(status=Status.DRAFT)
     review = make_document(status=Status.REVIEW)

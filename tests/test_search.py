@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
 
+from catalogue.excerpts import headlines
 from catalogue.filters import DocumentFilter
 from catalogue.models import (
     Correspondent,
@@ -17,7 +18,7 @@ from catalogue.models import (
     PlaceName,
     Status,
 )
-from catalogue.search import SearchTerms, headlines, searchable
+from catalogue.search import SearchTerms, searchable
 from tests.factories import make_collection, make_document, make_person, make_place
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,11 @@
-"""The download formats: one CSL-JSON item (or many) written as BibTeX, RIS or CSL-JSON."""
+"""The download formats: one CSL-JSON item (or many) written as BibTeX, RIS, CSL-JSON or CSV."""
 
 import json
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from . import bibtex, ris
+from . import bibtex, csv_rows, ris
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Format:
     head: str = ""
     separator: str = ""
     tail: str = ""
+    for_reference_managers: bool = True  # offered in a document's citation box
 
     def write(self, items: Iterable[dict]) -> Iterator[str]:
         """The file, piece by piece: head, the items with separators between them, tail."""
@@ -46,5 +47,13 @@ FORMATS = {
         head="[\n",
         separator=",\n",
         tail="\n]\n",
+    ),
+    "csv": Format(
+        "csv",
+        "CSV",
+        "text/csv; charset=utf-8; header=present",
+        csv_rows.row,
+        head=csv_rows.HEADER,
+        for_reference_managers=False,
     ),
 }

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from catalogue.models import Classification, DocumentType, Priority, Status
 from catalogue.models.documents import CorrespondentRole
 from catalogue.models.footnotes import FootnoteKind
+from catalogue.search import PRINTED_FIELDS
 
 from . import searchtext, words
 from .searchtext import EMPTY, Piece, cached_piece, combined, merge, piece
@@ -80,18 +81,7 @@ DATE_KINDS = [
     ("undated", 0.5),
 ]
 # The printed lines of a document that search indexes as its text, in the order it joins them.
-PRINTED_LINES = [
-    "addressee_line",
-    "place_of_origin_as_written",
-    "date_written",
-    "reference_number",
-    "marking_as_printed",
-    "distribution",
-    "body",
-    "signature",
-    "source_note",
-    "archival_reference",
-]
+PRINTED_LINES = PRINTED_FIELDS
 MARKER_STYLES = [
     (["1", "2", "3"], 40),
     (["*", "**", "***"], 40),
@@ -175,7 +165,8 @@ class Block:
     mentions: list = field(default_factory=list)
     footnotes: list = field(default_factory=list)
     footnote_persons: list = field(default_factory=list)
-    # pk -> the four weighted parts of the search index (A heading, B names, C text, D notes)
+    # pk -> the four weighted parts of the search index (A heading and correspondents, B other
+    # names, C text, D notes)
     search: dict = field(default_factory=dict)
 
 
@@ -556,16 +547,17 @@ class DocumentMaker:
     def _search_parts(self, row, pieces, origin, correspondents, mentions, footnotes) -> tuple:
         """The four weighted texts catalogue.search.index_parts would compute."""
         names = [searchtext.authority_names(origin[0])] if origin else []
+        correspondent_names = []
         for link, agent in correspondents:
-            names.append(cached_piece(link["name_as_printed"]))
+            correspondent_names.append(cached_piece(link["name_as_printed"]))
+            correspondent_names.append(searchtext.authority_names(agent))
             names.append(cached_piece(link["office_as_stated"]))
-            names.append(searchtext.authority_names(agent))
         for link, target in mentions:
             names += [cached_piece(link["name_as_printed"]), searchtext.authority_names(target)]
         text = [pieces.get(line) or cached_piece(row[line]) for line in PRINTED_LINES]
         notes = "\n".join(note["text"] for note in footnotes)
         return (
-            combined([pieces["heading"]]),
+            combined([pieces["heading"], *correspondent_names]),
             combined(names),
             combined(text),
             combined([piece(notes)]) if notes else "",

@@ -66,5 +66,6 @@ def citation_box_data(context, document):
                 ),
             }
             for key, export_format in FORMATS.items()
+            if export_format.for_reference_managers
         ],
     }

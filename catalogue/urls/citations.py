@@ -5,7 +5,7 @@ from django.urls import re_path
 from catalogue.urls.converters import DocumentIdentifierConverter
 from catalogue.views.citations import DocumentCitationView, ListExportView
 
-EXTENSIONS = "bib|ris|json"
+EXTENSIONS = "bib|ris|json|csv"
 IDENTIFIER = DocumentIdentifierConverter.regex
 
 urlpatterns = [

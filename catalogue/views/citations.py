@@ -25,7 +25,7 @@ def attachment(filename: str) -> str:
 
 
 class DocumentCitationView(View):
-    """/documents/<identifier>/cite.<bib|ris|json>: a published document's citation file."""
+    """/documents/<identifier>/cite.<bib|ris|json|csv>: a published document's citation file."""
 
     def get(self, request, identifier, extension):
         export_format = get_format(extension)
@@ -40,7 +40,7 @@ class DocumentCitationView(View):
 
 
 class ListExportView(View):
-    """/documents/export.<bib|ris|json>?<the list's query string>: the filtered list, streamed.
+    """/documents/export.<bib|ris|json|csv>?<the list's query string>: the filtered list, streamed.
 
     At most streaming.export_max() documents (settings.CITATION_EXPORT_MAX); a larger list is
     refused with 400 and a message asking to narrow the filters, never cut short silently.

@@ -8,11 +8,14 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, TemplateView
 
-from catalogue import caching, search
+from catalogue import caching, excerpts, suggestions
+from catalogue.citations import streaming
+from catalogue.citations.formats import FORMATS
 from catalogue.facets import compute_facets, year_counts
 from catalogue.filters import SORTS, DocumentFilter, shown
 from catalogue.markers import marker_spans
@@ -248,12 +251,18 @@ class DocumentListView(TemplateView):
                 lambda: compute_facets(filterset, expanded=expanded),
             ),
             chips=active_filter_chips(filterset, params),
+            exports=export_links(params),
+            export_limit=streaming.export_max(),
+            suggestion=search_suggestion(params, terms)
+            if terms and not page.paginator.count
+            else None,
             notices=[
                 *filterset.notices,
                 *page_notices,
                 *unknown_parameter_notices(params, filterset),
             ],
             sort=filterset.sort_order,
+            default_sort="relevance" if terms else "date",
             sorts=[(key, label) for key, label in SORTS.items() if key != "relevance" or terms],
             date_from=(params.getlist("date_from") or [""])[-1][:64],
             date_to=(params.getlist("date_to") or [""])[-1][:64],
@@ -270,6 +279,49 @@ class DocumentListView(TemplateView):
         return context
 
 
+@dataclass
+class ExportLink:
+    label: str
+    extension: str
+    url: str
+
+
+def export_links(params):
+    """The list's own query (filters, search, sort; not the page) in every export format."""
+    query = query_string(params, more=None)
+    return [
+        ExportLink(
+            export_format.label,
+            extension,
+            reverse("catalogue:document-list-export", args=[extension]) + query.rstrip("?"),
+        )
+        for extension, export_format in FORMATS.items()
+    ]
+
+
+@dataclass
+class SuggestionLink:
+    query: str
+    url: str
+
+
+def search_suggestion(params, terms):
+    """“Did you mean …?” for a search that found nothing: its misspelled name words corrected
+    (catalogue.suggestions), offered only if the corrected search, with the same filters, finds
+    published documents."""
+    suggestion = suggestions.did_you_mean(terms.raw)
+    if suggestion is None:
+        return None
+    corrected = params.copy()
+    corrected.setlist("q", [suggestion.query])
+    found = DocumentFilter(corrected, queryset=published_documents()).qs.exists()
+    return (
+        SuggestionLink(suggestion.query, query_string(params, q=[suggestion.query]))
+        if found
+        else None
+    )
+
+
 def results_html(page, params, terms):
     """The rendered rows of one page of results, with their search snippets: loading and
     rendering them is most of a cached list page's time, and they change only with the
@@ -277,9 +329,9 @@ def results_html(page, params, terms):
 
     def render():
         documents = evaluated_rows(page.object_list)
-        snippets = search.headlines(documents, terms) if terms else {}
+        explained = excerpts.explain(documents, terms) if terms else {}
         for document in documents:
-            document.snippet = snippets.get(document.pk, "")
+            document.search_hit = explained.get(document.pk)
         return render_to_string(
             "catalogue/results.html", {"documents": documents, "page_obj": page}
         )
