@@ -27,8 +27,12 @@ PRODUCTION = {
 }
 
 
+# Set by the test run itself (the browser suite's Playwright loop), never by a deployment.
+NOT_PRODUCTION = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args, **environment):
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG"}}
+    env = {key: value for key, value in os.environ.items() if key not in NOT_PRODUCTION}
     env.update(environment)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
