@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from . import dates, names
+from . import dates, names, titles
 
 # Characters that could end the <script> element or open markup inside it, written as JSON escapes.
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -33,8 +33,8 @@ def _printed_source(item: dict) -> str:
 
 
 def highwire(item: dict) -> list[tuple[str, str]]:
-    issued = item.get("issued")
-    pairs = [("citation_title", item.get("title", ""))]
+    issued = dates.document_date(item)
+    pairs = [("citation_title", titles.title(item))]
     pairs += [("citation_author", names.inverted(name)) for name in item.get("author", [])]
     pairs += [
         ("citation_date", dates.slashed_date(issued)),
@@ -53,10 +53,10 @@ def highwire(item: dict) -> list[tuple[str, str]]:
 
 
 def dublin_core(item: dict) -> list[tuple[str, str]]:
-    pairs = [("DC.title", item.get("title", ""))]
+    pairs = [("DC.title", titles.title(item))]
     pairs += [("DC.creator", names.inverted(name)) for name in item.get("author", [])]
     pairs += [
-        ("DC.date", dates.iso_date(item.get("issued"))),
+        ("DC.date", dates.iso_date(dates.document_date(item))),
         ("DC.type", item.get("genre", "")),
         ("DC.source", _archive_source(item)),
         ("DC.source", _printed_source(item)),
@@ -87,12 +87,12 @@ def json_ld(item: dict) -> dict:
         "@id": item.get("URL"),
         "url": item.get("URL"),
         "identifier": item["id"],
-        "name": item.get("title"),
+        "name": titles.title(item),
         "genre": item.get("genre"),
         "sender": [_schema_person(name) for name in item.get("author", [])],
         "recipient": [_schema_person(name) for name in item.get("recipient", [])],
         "translator": [_schema_person(name) for name in item.get("translator", [])],
-        "dateCreated": dates.iso_date(item.get("issued")),
+        "dateCreated": dates.iso_date(dates.document_date(item)),
         "inLanguage": item.get("language"),
         "itemLocation": item.get("archive_location"),
         "isPartOf": {"@type": "Collection", "name": item["collection-title"]}

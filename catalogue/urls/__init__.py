@@ -5,6 +5,7 @@ from . import (
     converters,  # noqa: F401  (registers <identifier:…>, used below)
     public,
     scans,
+    site,
 )
 
 app_name = "catalogue"
@@ -13,5 +14,6 @@ urlpatterns = [
     *public.urlpatterns,
     *citations.urlpatterns,
     *scans.urlpatterns,
+    *site.urlpatterns,
     *public.trailing_patterns,
 ]
