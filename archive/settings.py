@@ -186,6 +186,12 @@ CACHE_WARM_PATHS = env_list("CACHE_WARM_PATHS")
 
 SITE_NAME = "Soviet Foreign Policy Documents, 1919–1941"
 
+# OAI-PMH (catalogue/oai): records are named oai:<OAI_REPOSITORY_IDENTIFIER>:D000001, so the
+# identifier must be a domain name of the repository that never changes once harvested.
+OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "archive-catalogue.example.org")
+OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", f"editors@{OAI_REPOSITORY_IDENTIFIER}")
+OAI_BATCH_SIZE = int(os.environ.get("OAI_BATCH_SIZE", "100"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,6 +3,7 @@
 from . import (
     citations,
     converters,  # noqa: F401  (registers <identifier:…>, used below)
+    harvesting,
     public,
     scans,
     site,
@@ -15,5 +16,6 @@ urlpatterns = [
     *citations.urlpatterns,
     *scans.urlpatterns,
     *site.urlpatterns,
+    *harvesting.urlpatterns,
     *public.trailing_patterns,
 ]
