@@ -115,7 +115,9 @@ def json_ld(item: dict, title: str = "") -> dict:
 
 def json_ld_script(item: dict, title: str = "") -> str:
     """The JSON-LD block; characters that could close the script are escaped."""
-    text = json.dumps(json_ld(item, title), ensure_ascii=False, indent=2).translate(_JSON_SCRIPT_ESCAPES)
+    text = json.dumps(json_ld(item, title), ensure_ascii=False, indent=2).translate(
+        _JSON_SCRIPT_ESCAPES
+    )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 

@@ -137,12 +137,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='document',
             name='printed_year',
-            field=models.CharField(blank=True, help_text='As on the title page, e.g. “1960” for vol. 4 of Dokumenty vneshnei politiki SSSR.', max_length=20, verbose_name='year of the printed volume'),
+            field=models.CharField(blank=True, help_text='As on the volume’s title page, e.g. “1960”.', max_length=20, verbose_name='year of the printed volume'),
         ),
         migrations.AddField(
             model_name='historicaldocument',
             name='printed_year',
-            field=models.CharField(blank=True, help_text='As on the title page, e.g. “1960” for vol. 4 of Dokumenty vneshnei politiki SSSR.', max_length=20, verbose_name='year of the printed volume'),
+            field=models.CharField(blank=True, help_text='As on the volume’s title page, e.g. “1960”.', max_length=20, verbose_name='year of the printed volume'),
         ),
         migrations.AddField(
             model_name='organisation',

@@ -124,7 +124,7 @@ class Document(models.Model):
         "year of the printed volume",
         max_length=20,
         blank=True,
-        help_text="As on the title page, e.g. “1960” for vol. 4 of Dokumenty vneshnei politiki SSSR.",
+        help_text="As on the volume’s title page, e.g. “1960”.",
     )
 
     original_language = models.CharField(

@@ -19,9 +19,16 @@ DCMI_TEXT = "Text"
 
 def documents_for_records(queryset):
     """What dc_fields reads, joined or prefetched: a constant number of queries per page."""
-    return for_citation(queryset).select_related("place_of_origin").prefetch_related(
-        "themes",
-        Prefetch("mentions", queryset=Mention.objects.select_related("person", "organisation", "place")),
+    return (
+        for_citation(queryset)
+        .select_related("place_of_origin")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "mentions",
+                queryset=Mention.objects.select_related("person", "organisation", "place"),
+            ),
+        )
     )
 
 

@@ -71,7 +71,9 @@ def parse_moment(name: str, value: str) -> Moment:
     try:
         if len(value) == 10:
             day = datetime.date.fromisoformat(value)
-            return Moment(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC), True)
+            return Moment(
+                datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC), True
+            )
         if len(value) == 20 and value[10] == "T" and value.endswith("Z"):
             instant = datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
             return Moment(instant.replace(tzinfo=datetime.UTC), False)
@@ -111,9 +113,7 @@ def parse_request(params) -> Request:
     spec = VERBS[verb]
     unknown = sorted(set(values) - spec["required"] - spec["optional"])
     if unknown:
-        raise OAIError(
-            "badArgument", f"{verb} does not take the argument “{unknown[0][:40]}”."
-        )
+        raise OAIError("badArgument", f"{verb} does not take the argument “{unknown[0][:40]}”.")
     missing = sorted(spec["required"] - set(values))
     if missing:
         raise OAIError("badArgument", f"{verb} needs the argument “{missing[0]}”.")

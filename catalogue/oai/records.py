@@ -43,7 +43,9 @@ def document_identifier(oai_id: str) -> str:
     prefix = f"oai:{repository_identifier()}:"
     local = oai_id[len(prefix) :] if oai_id.startswith(prefix) else ""
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", local):
-        raise OAIError("idDoesNotExist", f"“{oai_id[:80]}” is not an identifier of this repository.")
+        raise OAIError(
+            "idDoesNotExist", f"“{oai_id[:80]}” is not an identifier of this repository."
+        )
     return local
 
 

@@ -69,7 +69,7 @@ def check_prefix(prefix: str):
     if prefix not in FORMATS:
         raise OAIError(
             "cannotDisseminateFormat",
-            f"“{prefix[:40]}” is not a metadata format of this repository; see ListMetadataFormats.",
+            f"“{prefix[:40]}” is not a metadata format here; see ListMetadataFormats.",
         )
 
 
