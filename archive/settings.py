@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
+    "ninja",  # its Swagger UI template and static files (without it, ninja loads them from a CDN)
     "simple_history",
     "catalogue",
 ]
@@ -188,7 +189,9 @@ SITE_NAME = "Soviet Foreign Policy Documents, 1919–1941"
 
 # OAI-PMH (catalogue/oai): records are named oai:<OAI_REPOSITORY_IDENTIFIER>:D000001, so the
 # identifier must be a domain name of the repository that never changes once harvested.
-OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "archive-catalogue.example.org")
+OAI_REPOSITORY_IDENTIFIER = os.environ.get(
+    "OAI_REPOSITORY_IDENTIFIER", "archive-catalogue.example.org"
+)
 OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", f"editors@{OAI_REPOSITORY_IDENTIFIER}")
 OAI_BATCH_SIZE = int(os.environ.get("OAI_BATCH_SIZE", "100"))
 
