@@ -7,6 +7,8 @@ class CatalogueConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from catalogue import caching, search  # noqa: F401  (search connects its receivers)
+        from catalogue import search, versioning  # noqa: F401  (search connects its receivers)
 
-        caching.connect_signals()
+        # After the search index's receivers, so that a change's data is written before the
+        # version that announces it (see catalogue.versioning).
+        versioning.connect_signals()

@@ -401,7 +401,7 @@ class PeriodFacet(Facet):
         # The year and decade facets count the same documents unless one is selected: the
         # second reads the first's counts.
         yearly = caching.remember(
-            "facet-years", [str(documents.query)], lambda: year_counts(documents)
+            "facets:year-counts", [str(documents.query)], lambda: year_counts(documents)
         )
         return self.from_years(yearly, selected)
 

@@ -32,7 +32,7 @@ from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from catalogue import caching
+from catalogue import versioning
 from catalogue.models import (
     Correspondent,
     Document,
@@ -140,13 +140,19 @@ def _with_index_relations(queryset):
     )
 
 
-def refresh_search_index(documents, batch_size=BATCH_SIZE) -> int:
-    """Recompute the stored search text or vector of a queryset of documents; return the count."""
+def refresh_search_index(documents, batch_size=BATCH_SIZE, record=True) -> int:
+    """Recompute the stored search text or vector of a queryset of documents; return the count.
+
+    bulk_update sends no signals: with `record`, the published documents refreshed are
+    recorded as a public change (catalogue.versioning). The receivers below pass False, since
+    the save or delete that calls them records its own change.
+    """
     postgres = connections[documents.db].vendor == "postgresql"
     queryset = _with_index_relations(documents.order_by("pk").defer("search_text", "search_vector"))
-    batch, total, any_published = [], 0, False
+    batch, total, published = [], 0, set()
     for document in queryset.iterator(chunk_size=batch_size):
-        any_published = any_published or document.status == Status.PUBLISHED
+        if record and document.status == Status.PUBLISHED:
+            published.add(document.pk)
         parts = index_parts(document)
         if postgres:
             document.search_vector = _vector_expression(parts)
@@ -159,8 +165,8 @@ def refresh_search_index(documents, batch_size=BATCH_SIZE) -> int:
             total += _save_batch(batch)
             batch = []
     total += _save_batch(batch)
-    if any_published:  # bulk_update sends no signals; drafts are not searched by the public
-        caching.bump_catalogue_version()
+    if published:
+        versioning.record_change("document", published, using=documents.db)
     return total
 
 
@@ -346,7 +352,7 @@ def python_headline(body: str, words: list[str], width: int = 90) -> str:
 @receiver(post_save, sender=Document, dispatch_uid="search_document_saved")
 def _document_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        instance.refresh_search_index()
+        refresh_search_index(Document.objects.filter(pk=instance.pk), record=False)
 
 
 @receiver(post_save, sender=Footnote, dispatch_uid="search_footnote_saved")
@@ -357,7 +363,7 @@ def _document_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Mention, dispatch_uid="search_mention_deleted")
 def _document_part_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh_search_index(Document.objects.filter(pk=instance.document_id))
+        refresh_search_index(Document.objects.filter(pk=instance.document_id), record=False)
 
 
 def documents_naming(authority):
@@ -391,7 +397,7 @@ def _authority_renaming(sender, instance, raw=False, **kwargs):
 def _authority_renamed(sender, instance, created=False, raw=False, **kwargs):
     before = getattr(instance, "_names_before_save", None)
     if not raw and not created and before is not None and before != _names_of(instance):
-        refresh_search_index(documents_naming(instance))
+        refresh_search_index(documents_naming(instance), record=False)
 
 
 @receiver(post_save, sender=PersonName, dispatch_uid="search_person_variant_saved")
@@ -410,4 +416,4 @@ def _variant_changed(sender, instance, raw=False, **kwargs):
         .first()
     )
     if owner is not None:
-        refresh_search_index(documents_naming(owner))
+        refresh_search_index(documents_naming(owner), record=False)

@@ -1,6 +1,6 @@
 """Warm the cache after a public change, so that no visitor waits for the counts.
 
-A change the public can see bumps the catalogue version (see catalogue.caching), and the next
+A change the public can see moves the catalogue version (see catalogue.versioning), and the next
 request of each page recomputes its counts: a few hundred milliseconds at 100,000 documents,
 several seconds at a million. With CACHE_WARMING on, a background task (django-tasks, as for the
 scan derivatives) requests the most visited pages as soon as the change commits: the home page,
@@ -20,7 +20,7 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.urls import Resolver404, resolve, reverse
 
-from catalogue import caching
+from catalogue import versioning
 from catalogue.models import Collection
 
 logger = logging.getLogger(__name__)
@@ -107,6 +107,6 @@ def _render(factory, path):
 def warm_if_current(version: int) -> list[Warmed] | None:
     """Warm the cache unless the catalogue has changed again since `version` (then a later
     task will warm it, and this one would only compute counts nobody will ask for)."""
-    if caching.catalogue_version() != version:
+    if versioning.current_version() != version:
         return None
     return warm()

@@ -1,11 +1,12 @@
-"""Cached counts on the public pages are never stale: any catalogue change invalidates them."""
+"""Cached counts on the public pages are never stale: any public change moves the catalogue
+version kept in the database, and every cache key carries it."""
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalogue import caching
+from catalogue import caching, versioning
 from catalogue.models import Document, Mention, Status, Theme
 from catalogue.search import refresh_search_index
 from tests.factories import make_collection, make_document, make_place
@@ -72,27 +73,22 @@ def test_theme_removed_invalidates_counts(client, two_documents):
 
 
 def test_bulk_search_rebuild_invalidates(client, two_documents):
-    version = caching.catalogue_version()
+    version = versioning.current_version()
     refresh_search_index(Document.objects.all())
-    assert caching.catalogue_version() > version
+    assert versioning.current_version() > version
 
 
-def test_version_survives_an_evicted_key(db):
-    cache.delete(caching.VERSION_KEY)
-    caching.bump_catalogue_version()
-    assert caching.catalogue_version() >= 2
+def test_clearing_the_cache_keeps_the_version(db):
+    version = versioning.current_version()
+    cache.clear()
+    assert versioning.current_version() == version
 
 
-def test_an_evicted_version_never_returns_to_counts_of_an_old_one(client, two_documents):
-    """If the version key is evicted, counts cached under earlier versions stay unread."""
+def test_a_cleared_cache_never_brings_back_counts_of_an_old_version(client, two_documents):
     client.get("/documents/")  # cached under the current version
-    old_version = caching.catalogue_version()
-    for _ in range(3):
-        caching.bump_catalogue_version()
     two_documents[0].status = Status.DRAFT
     two_documents[0].save()
-    cache.delete(caching.VERSION_KEY)  # evicted
-    assert caching.catalogue_version() > old_version + 3
+    cache.clear()  # evicted, restarted: the version lives in the database
     assert client.get("/documents/").context["result_count"] == 1
 
 
@@ -112,10 +108,71 @@ def test_person_page_counts_follow_publication(client, two_documents):
     assert first in page and second not in page
 
 
-def test_version_is_bumped_again_when_the_change_commits(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        make_document()
-    assert caching.bump_catalogue_version in callbacks
+def test_the_version_moves_in_the_transaction_of_the_change(db):
+    from django.db import transaction
+
+    version = versioning.current_version()
+    document = make_document()
+    assert versioning.current_version() > version
+    version = versioning.current_version()
+    try:
+        with transaction.atomic():
+            document.status = Status.DRAFT
+            document.save()
+            assert versioning.current_version() > version
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert versioning.current_version() == version  # rolled back with the change
+
+
+def test_nothing_is_cached_while_a_public_change_is_uncommitted(client, two_documents):
+    from django.db import transaction
+
+    computed = []
+    with transaction.atomic():
+        two_documents[0].heading = "Edited, not yet committed"
+        two_documents[0].save()
+        assert caching.remember("test", ["x"], lambda: computed.append(1) or 1) == 1
+        assert caching.remember("test", ["x"], lambda: computed.append(1) or 1) == 1
+    assert computed == [1, 1]
+    assert caching.remember("test", ["x"], lambda: computed.append(1) or 1) == 1
+    assert caching.remember("test", ["x"], lambda: computed.append(1) or 1) == 1
+    assert computed == [1, 1, 1]
+
+
+def test_the_log_says_which_documents_changed(two_documents):
+    version = versioning.current_version()
+    two_documents[0].status = Status.DRAFT
+    two_documents[0].save()
+    two_documents[1].footnotes.create(marker="1", text="A note.")
+    changes = versioning.changes_since(version)
+    assert changes.version == versioning.current_version()
+    assert changes.documents == {two_documents[0].pk, two_documents[1].pk}
+    assert versioning.changes_since(changes.version).by_model == {}
+
+
+def test_a_bulk_change_asks_for_a_rebuild(two_documents):
+    version = versioning.current_version()
+    versioning.record_change("document")
+    assert versioning.changes_since(version).documents is None
+
+
+def test_a_pruned_log_asks_for_a_rebuild(two_documents):
+    version = versioning.current_version()
+    versioning.record_change("document", [two_documents[0].pk])
+    versioning.prune_log(versioning.current_version() + 1)
+    assert versioning.changes_since(version) is None
+
+
+def test_the_version_is_read_once_per_request(client, two_documents):
+    from catalogue.models import CatalogueVersion
+
+    client.get("/documents/")
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/documents/")
+    table = CatalogueVersion._meta.db_table
+    assert sum(table in query["sql"] for query in cached.captured_queries) == 1
 
 
 # Only changes the public can see invalidate the counts ----------------------------------------
@@ -128,15 +185,15 @@ def draft(two_documents):
 
 
 def assert_version_kept(action):
-    version = caching.catalogue_version()
+    version = versioning.current_version()
     action()
-    assert caching.catalogue_version() == version
+    assert versioning.current_version() == version
 
 
 def assert_version_bumped(action):
-    version = caching.catalogue_version()
+    version = versioning.current_version()
     action()
-    assert caching.catalogue_version() > version
+    assert versioning.current_version() > version
 
 
 def test_drafting_keeps_the_cached_counts(draft):
@@ -203,8 +260,10 @@ def test_importer_suggestions_are_not_public(draft):
 
     field_names = {f.name for f in AuthoritySuggestion._meta.concrete_fields}
     assert "document" in field_names
-    assert caching.is_public_change(AuthoritySuggestion(document=draft)) is False
-    assert caching.is_public_change(AuthoritySuggestion(document=Document.objects.first())) is False
+    assert versioning.is_public_change(AuthoritySuggestion(document=draft)) is False
+    assert (
+        versioning.is_public_change(AuthoritySuggestion(document=Document.objects.first())) is False
+    )
 
 
 def test_a_draft_edited_keeps_the_public_list_fast_and_right(client, draft):
@@ -279,10 +338,10 @@ def test_warming_reports_pages_it_cannot_warm(db, settings):
 def test_a_superseded_warming_task_does_nothing(db):
     from catalogue.warming import warm_if_current
 
-    version = caching.catalogue_version()
-    caching.bump_catalogue_version()
+    version = versioning.current_version()
+    versioning.record_change("document")
     assert warm_if_current(version) is None
-    assert warm_if_current(caching.catalogue_version())
+    assert warm_if_current(versioning.current_version())
 
 
 def test_publishing_warms_the_list_with_exact_counts(
@@ -356,10 +415,10 @@ def test_counts_and_versions_work_in_a_shared_redis_cache(client, two_documents,
         with CaptureQueriesContext(connection) as cached:
             second = client.get("/documents/")
         assert len(cached) <= 3 and second.content == first.content
-        version = caching.catalogue_version()
+        version = versioning.current_version()
         two_documents[0].status = Status.DRAFT
         two_documents[0].save()
-        assert caching.catalogue_version() > version
+        assert versioning.current_version() > version
         assert client.get("/documents/").context["result_count"] == 1
     finally:
         cache.clear()
@@ -371,10 +430,10 @@ def test_data_migrations_neither_bump_nor_queue(db, settings, django_capture_on_
 
     settings.CACHE_WARMING = True
     historical_theme = ProjectState.from_apps(apps).apps.get_model("catalogue", "Theme")
-    version = caching.catalogue_version()
+    version = versioning.current_version()
     with django_capture_on_commit_callbacks() as callbacks:
         historical_theme.objects.create(slug="from-a-migration", name="From a migration")
-    assert callbacks == [] and caching.catalogue_version() == version
+    assert callbacks == [] and versioning.current_version() == version
 
 
 def test_an_unreachable_task_queue_does_not_fail_the_save(
@@ -389,9 +448,9 @@ def test_an_unreachable_task_queue_does_not_fail_the_save(
 
     settings.CACHE_WARMING = True
     monkeypatch.setattr(tasks, "warm_public_pages", SimpleNamespace(enqueue=refuse))
-    version = caching.catalogue_version()
+    version = versioning.current_version()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         two_documents[0].heading = "Edited while the queue is down"
         two_documents[0].save()
-    assert caching.enqueue_warming in callbacks
-    assert caching.catalogue_version() > version
+    assert versioning.enqueue_warming in callbacks
+    assert versioning.current_version() > version

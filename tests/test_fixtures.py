@@ -77,6 +77,7 @@ def catalogue_counts():
     return {
         model._meta.label_lower: model._default_manager.count()
         for model in apps.get_app_config("catalogue").get_models()
+        if model._meta.model_name not in ("catalogueversion", "cataloguechange")
     }
 
 

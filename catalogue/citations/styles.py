@@ -20,7 +20,8 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc import formatter as citeproc_formatters
 from citeproc.frontend import CitationStylesXML
 from citeproc.source.json import CiteProcJSON
-from django.core.cache import cache as shared_cache
+
+from catalogue import caching
 
 from . import compat
 
@@ -150,11 +151,11 @@ def render(item: dict, style_key: str, output: str = "text") -> str:
     style = get_style(style_key)
     if output not in FORMATS:
         raise ValueError(f"Unknown output format “{output}”.")
-    key = _cache_key(item, style_key, "html")
-    rendered = shared_cache.get(key)
-    if rendered is None:
-        rendered = _engine(style.csl, "html").render(item, style.form)
-        shared_cache.set(key, rendered, CACHE_SECONDS)
+    rendered = caching.remember_by_content(
+        _cache_key(item, style_key, "html"),
+        lambda: _engine(style.csl, "html").render(item, style.form),
+        CACHE_SECONDS,
+    )
     return html_to_text(rendered) if output == "text" else rendered
 
 

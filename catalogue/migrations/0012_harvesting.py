@@ -99,7 +99,7 @@ def grant_and_write(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0007_unpublished_index'),
+        ('catalogue', '0008_catalogue_version'),
         ('auth', '0012_alter_user_first_name_max_length'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -19,6 +19,7 @@ from .pages import SitePage
 from .people import Office, Organisation, OrganisationName, Person, PersonName
 from .places import Place, PlaceKind, PlaceName
 from .scans import Rights, Scan
+from .versions import CatalogueChange, CatalogueVersion
 from .vocabularies import (
     Classification,
     DocumentType,
@@ -30,6 +31,8 @@ from .vocabularies import (
 
 __all__ = [
     "Archive",
+    "CatalogueChange",
+    "CatalogueVersion",
     "Classification",
     "Collection",
     "Correspondent",

@@ -10,7 +10,7 @@ import time
 
 from django.db import DEFAULT_DB_ALIAS
 
-from catalogue.caching import bump_catalogue_version
+from catalogue.versioning import record_change
 
 from .authorities import Authorities
 from .documents import BLOCK_SIZE, DocumentMaker
@@ -59,7 +59,7 @@ def generate(plan: Plan, using=DEFAULT_DB_ALIAS, report=_silent, progress=None) 
     timings["indexes"] = time.monotonic() - phase
     phase = time.monotonic()
     finish(using)
-    bump_catalogue_version()  # the rows were written without signals (see catalogue.caching)
+    record_change("document", using=using)  # written without signals: every document changed
     timings["vacuum_analyze"] = time.monotonic() - phase
     timings["total"] = time.monotonic() - started
     timings["cpu_python"] = cpu["python"]

@@ -28,6 +28,8 @@ from django.db import DatabaseError, connections, transaction
 
 from catalogue.models import (
     Archive,
+    CatalogueChange,
+    CatalogueVersion,
     Collection,
     Correspondent,
     Document,
@@ -220,11 +222,12 @@ BULK_MODELS = [
 
 
 def catalogue_models():
-    """Every table of the catalogue app except the themes (which migrations create)."""
+    """Every table of the catalogue's records: not the themes (which migrations create), nor
+    the catalogue version and its log (see catalogue.versioning), which say what changed."""
     return [
         model
         for model in apps.get_app_config("catalogue").get_models(include_auto_created=True)
-        if model is not Theme
+        if model not in (Theme, CatalogueVersion, CatalogueChange)
     ]
 
 

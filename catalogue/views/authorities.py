@@ -68,7 +68,7 @@ def document_group(key, title, documents, list_url, links=None):
             ]
         return count, evaluated_rows(list_rows(documents)[:SHOWN_PER_GROUP])
 
-    count, rows = caching.remember("document-group", [str(documents.query)], compute)
+    count, rows = caching.remember("authority:document-group", [str(documents.query)], compute)
     return DocumentGroup(key=key, title=title, count=count, documents=rows, list_url=list_url)
 
 
@@ -260,7 +260,14 @@ class AuthorityIndexView(TemplateView):
             authorities = authorities.order_by(total.desc(), *self.name_ordering)
         else:
             authorities = authorities.order_by(*self.name_ordering)
-        page, page_notices = paginate(authorities, params, per_page=INDEX_PER_PAGE)
+        # The count depends only on the kind of authority, never on the sort or the page.
+        page, page_notices = paginate(
+            authorities,
+            params,
+            namespace=f"{self.model._meta.model_name}-index:count",
+            count_parts=[],
+            per_page=INDEX_PER_PAGE,
+        )
         rows = list(page.object_list)
         if sort != "count":
             ids = [row.pk for row in rows]

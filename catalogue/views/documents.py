@@ -77,7 +77,7 @@ def evaluated_rows(documents):
 def years_with_counts(documents):
     """(year, count) pairs; cached per catalogue version and the queryset's SQL."""
     sql = str(documents.query)
-    return caching.remember("years", [sql], lambda: sorted(year_counts(documents).items()))
+    return caching.remember("overview:years", [sql], lambda: sorted(year_counts(documents).items()))
 
 
 # --- Query strings ----------------------------------------------------------------------------
@@ -140,25 +140,30 @@ def unknown_parameter_notices(params, filterset):
 
 
 class CachedCountPaginator(Paginator):
-    """Counts the results once per catalogue version and query (see catalogue.caching)."""
+    """Counts the results once per catalogue version, list and filters (catalogue.caching).
 
-    def __init__(self, object_list, per_page, params, **kwargs):
+    `namespace` names the list ("document-list:count"), `parts` every parameter its count
+    depends on: two lists never share a count.
+    """
+
+    def __init__(self, object_list, per_page, namespace, parts, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.params = params
+        self.namespace, self.parts = namespace, parts
 
     @cached_property
     def count(self):
-        return caching.remember(
-            "result-count", caching.query_parts(self.params), Paginator.count.func.__get__(self)
-        )
+        return caching.remember(self.namespace, self.parts, Paginator.count.func.__get__(self))
 
 
-def paginate(queryset, params, per_page=PER_PAGE):
+def paginate(queryset, params, namespace, count_parts, per_page=PER_PAGE):
     """(page, notices). Bad page numbers fall back to the first or last page, with a notice.
 
-    The paginator counts once (Paginator.count is cached); the page query is the second.
+    The count is cached under `namespace` and `count_parts` (see CachedCountPaginator); the
+    page query is the second.
     """
-    paginator = CachedCountPaginator(queryset, per_page, params, allow_empty_first_page=True)
+    paginator = CachedCountPaginator(
+        queryset, per_page, namespace, count_parts, allow_empty_first_page=True
+    )
     notices = []
     values = [v for v in params.getlist("page") if v.strip()]
     number = 1
@@ -223,7 +228,12 @@ class DocumentListView(TemplateView):
         params = self.request.GET
         filterset = DocumentFilter(params, queryset=published_documents(), request=self.request)
         expanded = {name for name in params.getlist("more") if name in filterset.filters}
-        page, page_notices = paginate(list_rows(filterset.qs), params)
+        page, page_notices = paginate(
+            list_rows(filterset.qs),
+            params,
+            namespace="document-list:count",
+            count_parts=caching.query_parts(params, ignore=("page", "sort", "more")),
+        )
         terms = filterset.search_terms
         context.update(
             filterset=filterset,
@@ -233,7 +243,7 @@ class DocumentListView(TemplateView):
             result_count=page.paginator.count,
             results_html=results_html(page, params, terms),
             facets=caching.remember(
-                "facets",
+                "document-list:facets",
                 [caching.query_parts(params, ignore=("page", "sort", "more")), sorted(expanded)],
                 lambda: compute_facets(filterset, expanded=expanded),
             ),
@@ -275,7 +285,7 @@ def results_html(page, params, terms):
         )
 
     parts = [caching.query_parts(params, ignore=("page", "more")), page.number]
-    return mark_safe(caching.remember("results-html", parts, render))
+    return mark_safe(caching.remember("document-list:results-html", parts, render))
 
 
 def facets_html(facets, params, expanded):
@@ -289,7 +299,7 @@ def facets_html(facets, params, expanded):
         return render_to_string("catalogue/facets.html", {"facets": facets})
 
     parts = caching.query_parts(params, ignore=("page",))
-    return mark_safe(caching.remember("facets-html", parts, render))
+    return mark_safe(caching.remember("document-list:facets-html", parts, render))
 
 
 class DocumentDetailView(DetailView):
@@ -410,7 +420,7 @@ def overview(documents):
     """Counts, period, latest additions and years of a set of documents, for the home and
     collection pages; the aggregates are cached per catalogue version."""
     counts = caching.remember(
-        "overview",
+        "overview:counts",
         [str(documents.query)],
         lambda: documents.order_by().aggregate(
             documents=Count("pk"), first=Min("date_start"), last=Max("date_end")
