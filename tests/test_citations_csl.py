@@ -1,6 +1,8 @@
 """The one mapping document -> CSL-JSON (catalogue.citations.csl)."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +148,30 @@ def test_printed_source_without_a_year_keeps_the_documents_date():
     item = item_for(document.identifier)
     assert item["issued"] == {"date-parts": [[1921, 8, 13]]}
     assert "event-date" not in item and "original-date" not in item
+
+
+PAGES = Path(__file__).parent / "data" / "pages"
+PRINTED_LINE = re.compile(r"Volume (\d+)\. p\. (\d+)\..*?(\d{4})\s*$")
+ARCHIVAL_LINE = re.compile(r"avp rf, f\.(\d+), op\.(\d+), p\.(\d+), d\.(\d+), l\.([\d‐-]+)")
+
+
+def test_seed_fixtures_carry_the_sources_the_pages_give(seed):
+    """Where a source page prints a volume and page (and its year) or an archival reference,
+    the seed document has them, so that its citations can give them."""
+    found = 0
+    for page in PAGES.glob("*.txt"):
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if printed := PRINTED_LINE.search(line):
+                document = Document.objects.get(source_note=line.strip())
+                volume, number, year = printed.groups()
+                assert (document.printed_volume, document.printed_page) == (volume, number)
+                assert document.printed_year == year
+                found += 1
+            if archival := ARCHIVAL_LINE.search(line):
+                document = Document.objects.get(archival_reference__startswith="avp rf, f.059")
+                assert (document.fond, document.opis, document.papka, document.delo) == (
+                    archival.groups()[:4]
+                )
+                assert document.archival_location in item_for(document.identifier).values()
+                found += 1
+    assert found == 2

@@ -158,7 +158,7 @@ def test_authority_lastmod_follows_its_latest_published_document(client, seed):
     person = make_person("Lev Karakhan", sort_name="Karakhan, Lev", slug="karakhan-lev")
     url = f"http://testserver{person.get_absolute_url()}"
     assert sitemap_urls(client, "/sitemap-persons.xml")[url] == person.updated_at.date().isoformat()
-    Document.objects.filter(pk=make_document(heading="Later").pk)  # unrelated
+    make_document(heading="Later, mentioning nobody")  # does not move the person's lastmod
     document = make_document(heading="Mentions Karakhan")
     document.mentions.create(person=person)
     Document.objects.filter(pk=document.pk).update(updated_at="2031-05-01T12:00:00Z")

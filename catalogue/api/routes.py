@@ -169,22 +169,28 @@ def list_persons(request, paging: Query[Paging]):
             url_name="person-detail", tags=["authorities"])  # fmt: skip
 def get_person(request, slug: str):
     person = _get(Person.objects.prefetch_related("variants", _offices()), slug)
-    agent = f"person:{person.slug}"
     return {
-        **serialise.authority_summary(request, "person", person),
+        **_agent(request, "person", person),
         "sort_name": person.sort_name,
-        "variants": [v.name for v in person.variants.all()],
         "birth": person.birth,
         "death": person.death,
         "biography": person.biography,
-        "wikidata_id": person.wikidata_id,
-        "viaf_id": person.viaf_id,
-        "offices": serialise.offices(person.offices.all()),
+    }
+
+
+def _agent(request, kind, agent) -> dict:
+    """What persons and organisations have alike: names, identifiers, offices, documents."""
+    return {
+        **serialise.authority_summary(request, kind, agent),
+        "variants": [v.name for v in agent.variants.all()],
+        "wikidata_id": agent.wikidata_id,
+        "viaf_id": agent.viaf_id,
+        "offices": serialise.offices(agent.offices.all()),
         "documents": serialise.documents_links(
             request,
-            written=("author", agent),
-            received=("recipient", agent),
-            mentioning=("person", person.slug),
+            written=("author", f"{kind}:{agent.slug}"),
+            received=("recipient", f"{kind}:{agent.slug}"),
+            mentioning=(kind, agent.slug),
         ),
     }
 
@@ -201,21 +207,10 @@ def list_organisations(request, paging: Query[Paging]):
             url_name="organisation-detail", tags=["authorities"])  # fmt: skip
 def get_organisation(request, slug: str):
     body = _get(Organisation.objects.prefetch_related("variants", _offices()), slug)
-    agent = f"organisation:{body.slug}"
     return {
-        **serialise.authority_summary(request, "organisation", body),
+        **_agent(request, "organisation", body),
         "abbreviation": body.abbreviation,
-        "variants": [v.name for v in body.variants.all()],
         "description": body.description,
-        "wikidata_id": body.wikidata_id,
-        "viaf_id": body.viaf_id,
-        "offices": serialise.offices(body.offices.all()),
-        "documents": serialise.documents_links(
-            request,
-            written=("author", agent),
-            received=("recipient", agent),
-            mentioning=("organisation", body.slug),
-        ),
     }
 
 
