@@ -165,8 +165,10 @@ def test_drafts_and_documents_in_review_never_appear(client, seed):
     assert year_total == Document.objects.published().count() == 10
 
 
-def test_unknown_identifier_is_404_not_500(client, db):
-    assert get(client, "/api/documents/" + "X" * 500, status=404)["detail"]
+@pytest.mark.parametrize("identifier", ["X" * 500, "D000001%00", "%E2%80%94", "%0A"])
+def test_unknown_identifier_is_404_not_500(client, db, identifier):
+    assert get(client, "/api/documents/" + identifier, status=404)["detail"]
+    assert get(client, "/api/persons/" + identifier, status=404)["detail"]
 
 
 # --- Authorities and collections --------------------------------------------------------------

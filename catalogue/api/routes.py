@@ -1,6 +1,8 @@
 """The API's endpoints. Thin: filtering, facets and search are catalogue.filters and
 catalogue.facets, exactly as the public list uses them."""
 
+import re
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from ninja import Query, Router, Schema
@@ -9,12 +11,15 @@ from pydantic import Field
 from catalogue.facets import compute_facets
 from catalogue.filters import DocumentFilter, shown
 from catalogue.models import Collection, Office, Organisation, Person, Place, Status
+from catalogue.urls.converters import DocumentIdentifierConverter
 from catalogue.views.documents import list_rows, published_documents
 
 from . import schemas, serialise
 from .errors import BadRequest, NotFound
 
 MAX_PAGE_SIZE = 100
+IDENTIFIER = re.compile(DocumentIdentifierConverter.regex)
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,255}")
 PAGING = {"page", "page_size"}
 
 router = Router()
@@ -145,7 +150,9 @@ def get_document(request, identifier: str):
     """A published document with its text, notes, mentions and CSL-JSON. Drafts and
     documents in review answer 404, as on the site."""
     documents = serialise.detail_queryset(published_documents())
-    document = documents.filter(identifier=identifier[:32]).first()
+    document = None
+    if IDENTIFIER.fullmatch(identifier):
+        document = documents.filter(identifier=identifier).first()
     if document is None:
         raise NotFound(f"No published document has the identifier {shown(identifier)}.")
     return serialise.document_detail(request, document)
@@ -275,7 +282,7 @@ def _offices():
 
 
 def _get(queryset, slug):
-    found = queryset.filter(slug=slug[:255]).first()
+    found = queryset.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     if found is None:
         raise NotFound(f"Nothing has the slug {shown(slug)}.")
     return found

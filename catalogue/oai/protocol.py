@@ -5,6 +5,7 @@ wrong; nothing a harvester sends can end in a server error.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -21,6 +22,7 @@ RESUMABLE = {"ListSets", "ListIdentifiers", "ListRecords"}
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 TOKEN_SALT = "catalogue.oai.resumption"
 MAX_ARGUMENT_LENGTH = 500
+SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")  # protocol's setSpecType
 
 
 class OAIError(Exception):
@@ -124,6 +126,8 @@ def parse_request(params) -> Request:
         identifier=values.get("identifier", ""),
         set_spec=values.get("set", ""),
     )
+    if request.set_spec and not SET_SPEC.fullmatch(request.set_spec):
+        raise OAIError("badArgument", f"“{request.set_spec[:40]}” is not a setSpec.")
     _set_period(request, values.get("from"), values.get("until"))
     return request
 

@@ -1,6 +1,7 @@
 """The XML of OAI-PMH responses, written with lxml."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.urls import reverse
@@ -26,6 +27,15 @@ DC_ORDER = [
 ]  # fmt: skip
 
 
+# Characters XML 1.0 cannot carry; a harvester's argument may hold them (a NUL byte …).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """A harvester's text as it can be echoed in XML: characters XML forbids become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _q(name, namespace=OAI):
     return f"{{{namespace}}}{name}"
 
@@ -47,13 +57,13 @@ class Response:
         _sub(self.root, "responseDate", format_datestamp(now))
         request = _sub(self.root, "request", base_url)
         for name, value in (arguments or {}).items():
-            request.set(name, value)
+            request.set(name, xml_safe(value))
 
     def body(self, verb):
         return _sub(self.root, verb)
 
     def error(self, error: OAIError):
-        _sub(self.root, "error", error.message, code=error.code)
+        _sub(self.root, "error", xml_safe(error.message), code=error.code)
 
     def bytes(self) -> bytes:
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
