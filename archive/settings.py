@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
+    "ninja",  # its Swagger UI template and static files (without it, ninja loads them from a CDN)
     "simple_history",
     "csp",
     "axes",
@@ -272,6 +273,13 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 if BEHIND_PROXY:
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# OAI-PMH (catalogue/oai): records are named oai:<OAI_REPOSITORY_IDENTIFIER>:D000001, so the
+# identifier must be a domain name of the repository that never changes once harvested.
+OAI_REPOSITORY_IDENTIFIER = os.environ.get(
+    "OAI_REPOSITORY_IDENTIFIER", "archive-catalogue.example.org"
+)
+OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", f"editors@{OAI_REPOSITORY_IDENTIFIER}")
+OAI_BATCH_SIZE = int(os.environ.get("OAI_BATCH_SIZE", "100"))
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from catalogue.api.api import api
+
 admin.site.site_header = "Archive catalogue"
 admin.site.site_title = "Archive catalogue"
 admin.site.index_title = "Cataloguing"
@@ -9,6 +11,7 @@ admin.site.index_title = "Cataloguing"
 # permission-checked views (catalogue/views/scans.py), and pending imports are never served.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("", include("catalogue.urls", namespace="catalogue")),
 ]
 

@@ -1,6 +1,8 @@
 """The one mapping document -> CSL-JSON (catalogue.citations.csl)."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
 
@@ -21,8 +23,7 @@ def test_seed_letter_maps_to_the_expected_item(seed):
     assert item_for("D000001") == {
         "id": "D000001",
         "type": "personal_communication",
-        "title": "Letter from G. V. Chicherin to M. V. Frunze",
-        "genre": "Letter",
+        "genre": "letter",
         "author": [{"family": "Chicherin", "given": "Georgy Vasilyevich"}],
         "recipient": [{"family": "Frunze", "given": "Mikhail Vasilyevich"}],
         "issued": {"date-parts": [[1921, 12, 26]]},
@@ -40,7 +41,8 @@ def test_seed_letter_maps_to_the_expected_item(seed):
 def test_seed_diary_is_a_manuscript_with_a_date_range(seed):
     item = item_for("D000009")
     assert item["type"] == "manuscript"
-    assert item["genre"] == "Diary entry"
+    assert item["genre"] == "diary entry"
+    assert item["title"].startswith("From the diary of Ivanov")
     assert item["issued"] == {"date-parts": [[1939, 8, 20], [1939, 8, 26]]}
     assert "recipient" not in item
 
@@ -57,6 +59,10 @@ def test_seed_printed_source_and_archival_location(seed):
     assert printed["container-title"] == "Dokumenty vneshnei politiki SSSR"
     assert (printed["volume"], printed["page"]) == ("4", "270")
     assert (printed["publisher"], printed["publisher-place"]) == ("Gospolitizdat", "Moscow")
+    # Cited as printed in the 1960 volume; the note's own date is the event and original date.
+    assert printed["issued"] == {"date-parts": [[1960]]}
+    assert printed["event-date"] == printed["original-date"] == {"date-parts": [[1921, 8, 13]]}
+    assert "collection-title" not in printed
     archival = item_for("D000005")
     assert (
         archival["archive_location"] == Document.objects.get(identifier="D000005").archival_location
@@ -122,3 +128,50 @@ def test_signatories_stand_in_for_missing_authors_and_bodies_are_literals():
     # A document without its own archive is held where its collection's archive is.
     assert (item["archive"], item["archive-place"]) == ("AX", "Kyiv")
     assert item["archive_location"] == "f. 1, l. 2–3"
+
+
+@pytest.mark.parametrize(
+    "identifier", ["D000001", "D000002", "D000003", "D000005", "D000006", "D000010"]
+)
+def test_correspondence_is_untitled_so_that_styles_name_it_once(seed, identifier):
+    """Letters, telegrams and notes are named by author, genre and recipient (CMOS 14.111,
+    FRUS, Founders Online); a title as well made every style say it twice."""
+    item = item_for(identifier)
+    assert item["type"] == "personal_communication"
+    assert "title" not in item
+    assert item["genre"] in {"letter", "telegram", "note"}
+
+
+@pytest.mark.django_db
+def test_printed_source_without_a_year_keeps_the_documents_date():
+    document = make_document(date_edtf="1921-08-13", printed_volume="4", printed_page="270")
+    item = item_for(document.identifier)
+    assert item["issued"] == {"date-parts": [[1921, 8, 13]]}
+    assert "event-date" not in item and "original-date" not in item
+
+
+PAGES = Path(__file__).parent / "data" / "pages"
+PRINTED_LINE = re.compile(r"Volume (\d+)\. p\. (\d+)\..*?(\d{4})\s*$")
+ARCHIVAL_LINE = re.compile(r"avp rf, f\.(\d+), op\.(\d+), p\.(\d+), d\.(\d+), l\.([\d‐-]+)")
+
+
+def test_seed_fixtures_carry_the_sources_the_pages_give(seed):
+    """Where a source page prints a volume and page (and its year) or an archival reference,
+    the seed document has them, so that its citations can give them."""
+    found = 0
+    for page in PAGES.glob("*.txt"):
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if printed := PRINTED_LINE.search(line):
+                document = Document.objects.get(source_note=line.strip())
+                volume, number, year = printed.groups()
+                assert (document.printed_volume, document.printed_page) == (volume, number)
+                assert document.printed_year == year
+                found += 1
+            if archival := ARCHIVAL_LINE.search(line):
+                document = Document.objects.get(archival_reference__startswith="avp rf, f.059")
+                assert (document.fond, document.opis, document.papka, document.delo) == (
+                    archival.groups()[:4]
+                )
+                assert document.archival_location in item_for(document.identifier).values()
+                found += 1
+    assert found == 2

@@ -23,13 +23,26 @@ ITEMS = json.loads((DATA / "items.json").read_text(encoding="utf-8"))
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
 ACCESSED = datetime.date(2025, 1, 15)  # as in tools/citeproc-js/export_items.py
 
-# Written by hand from the Chicago Manual of Style's pattern for an unpublished letter in an
-# archive (author, “title,” description with recipient, collection, date, archive, place, URL).
+# Written by hand from the Chicago Manual of Style's pattern for a letter (14.111), read as
+# FRUS and Founders Online name one: who wrote to whom, the date, where the letter is held, the
+# collection and its address. Nothing is said twice.
 SEED_CHICAGO_NOTE = (
-    "Georgy Vasilyevich Chicherin, “Letter from G. V. Chicherin to M. V. Frunze,” Letter to "
-    "Mikhail Vasilyevich Frunze, Selected Secret Documents from Soviet Foreign Policy Documents "
-    "Archives – 1919 to 1941, December 26, 1921, AVP RF, Moscow, "
-    "http://testserver/documents/D000001/."
+    "Georgy Vasilyevich Chicherin, letter to Mikhail Vasilyevich Frunze, Selected Secret "
+    "Documents from Soviet Foreign Policy Documents Archives – 1919 to 1941, December 26, 1921, "
+    "AVP RF, Moscow, http://testserver/documents/D000001/."
+)
+# A document printed in a volume of known year is cited from it (CMOS 14.111; Founders
+# Online's "Original source"), with the archival reference after it.
+PRINTED_CHICAGO_NOTE = (
+    "Yurii Kotsiubynsky, note to Ali Fuat Cebesoy, August 13, 1921, in Dokumenty Vneshnei "
+    "Politiki SSSR (1921; Moscow: Gospolitizdat, 1960), 4:270, AVP RF, Moscow, "
+    "http://testserver/documents/D000010/."
+)
+ARCHIVAL_CHICAGO_NOTE = (
+    "Mikhailov, telegram to People’s Commissariat of Foreign Affairs of the USSR, Selected Secret "
+    "Documents from Soviet Foreign Policy Documents Archives – 1919 to 1941, December 10, 1940, "
+    "f. 059, op. 1, p. 322, d. 2216, l. 161–162, AVP RF, Moscow, "
+    "http://testserver/documents/D000005/."
 )
 
 
@@ -49,6 +62,25 @@ def expected(item_id, style, output):
 
 def test_seed_letter_chicago_note_reads_as_written_by_hand(seed):
     assert styles.render(seed_item("D000001"), "chicago-note") == SEED_CHICAGO_NOTE
+
+
+def test_printed_and_archival_sources_are_cited_where_the_pages_give_them(seed):
+    assert styles.render(seed_item("D000010"), "chicago-note") == PRINTED_CHICAGO_NOTE
+    assert styles.render(seed_item("D000005"), "chicago-note") == ARCHIVAL_CHICAGO_NOTE
+    apa = styles.render(seed_item("D000010"), "apa")
+    assert "(1960)" in apa and "(Vol. 4, p. 270)" in apa and "(Original work published 1921)" in apa
+
+
+@pytest.mark.parametrize("style_key", list(styles.STYLES))
+def test_no_style_names_a_letter_twice(seed, style_key):
+    """The finding: “Letter from G. V. Chicherin to M. V. Frunze,” Letter to Mikhail …"""
+    for document in Document.objects.published():
+        text = styles.render(seed_item(document.identifier), style_key)
+        assert text.lower().count(" to ") - text.count("1919 to 1941") <= 1, text
+        for recipient in document.correspondents.filter(role="recipient"):
+            family = recipient.agent.sort_name.split(",")[0] if recipient.person_id else None
+            if family:
+                assert text.count(family) <= 1, text
 
 
 def test_committed_items_are_what_the_mapping_produces_for_the_seed(seed):

@@ -85,7 +85,9 @@ def test_seed_letter_page(seed, client):
     assert fields["Recipient"] == (
         "Mikhail Frunze, extraordinary ambassador of the Ukrainian SSR in Turkey"
     )
-    assert fields["Source note"] == "Print. By architect."
+    assert fields["Source note"] == (
+        "Print. By architect. (editors’ gloss: printed from the archive copy, Pechat. po arkh.)"
+    )
     assert fields["Classification"] == "Not classified"
     assert fields["Identifier"] == "D000001"
     assert "Turkey" in fields["Themes and regions"]

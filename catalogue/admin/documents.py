@@ -132,7 +132,7 @@ class DocumentAdmin(ImportWarningsAdminMixin, DocumentScanUploadMixin, Catalogue
                     "source_note",
                     "archival_reference",
                     ("archive", "fond", "opis", "papka", "delo", "folios"),
-                    ("printed_volume", "printed_page", "printed_number"),
+                    ("printed_volume", "printed_page", "printed_number", "printed_year"),
                     "source_url",
                 ]
             },

@@ -6,7 +6,7 @@ special characters), the title and bodies' names are braced so that styles keep 
 not split a body's name at "and". Non-Latin text (Cyrillic, U+02B9) is written as UTF-8.
 """
 
-from . import dates, names
+from . import dates, names, titles
 
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -40,10 +40,10 @@ def name_list(csl_names: list[dict]) -> str:
 
 
 def _recipient_note(item: dict) -> str:
-    if not item.get("recipient"):
+    """'Letter to …' for a titled item with recipients (an untitled one has it as its title)."""
+    if not item.get("recipient") or not item.get("title"):
         return ""
-    genre = item.get("genre", "Letter")
-    return f"{genre} to {names.natural_list(item['recipient'])}"
+    return titles.description(item)
 
 
 def _archive(item: dict) -> str:
@@ -55,10 +55,10 @@ def fields(item: dict) -> list[tuple[str, str]]:
     """(field, BibTeX value) pairs, in a readable order; empty fields left out."""
     pairs = [
         ("author", name_list(item.get("author", []))),
-        ("title", "{" + escape(item.get("title", "")) + "}"),
+        ("title", "{" + escape(titles.title(item)) + "}"),
         ("type", escape(item.get("genre", ""))),
-        ("date", escape(dates.iso_date(item.get("issued")))),
-        ("year", escape(dates.year(item.get("issued")))),
+        ("date", escape(dates.iso_date(dates.document_date(item)))),
+        ("year", escape(dates.year(dates.document_date(item)))),
         ("recipient", name_list(item.get("recipient", []))),
         ("note", escape(_recipient_note(item))),
         ("howpublished", escape(_archive(item))),

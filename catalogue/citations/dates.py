@@ -24,3 +24,9 @@ def slashed_date(date: dict | None) -> str:
 
 def year(date: dict | None) -> str:
     return str(date["date-parts"][0][0]) if date else ""
+
+
+def document_date(item: dict) -> dict | None:
+    """The date of the document itself: ``original-date`` when the item is the document as
+    printed in a volume (whose year is then ``issued``), else ``issued``."""
+    return item.get("original-date") or item.get("issued")

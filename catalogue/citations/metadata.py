@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from . import dates, names
+from . import dates, names, titles
 
 # Characters that could end the <script> element or open markup inside it, written as JSON escapes.
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -26,15 +26,19 @@ def _printed_source(item: dict) -> str:
     if not item.get("container-title"):
         return ""
     parts = [item["container-title"]]
-    parts += [f"vol. {item['volume']}"] if item.get("volume") else []
+    volume = item.get("volume", "")
+    if "event-date" in item:  # issued is then the printed volume's year
+        volume = f"{volume} ({dates.year(item.get('issued'))})".strip()
+    parts += [f"vol. {volume}"] if volume else []
     parts += [f"no. {item['number']}"] if item.get("number") else []
     parts += [f"p. {item['page']}"] if item.get("page") else []
     return ", ".join(parts)
 
 
-def highwire(item: dict) -> list[tuple[str, str]]:
-    issued = item.get("issued")
-    pairs = [("citation_title", item.get("title", ""))]
+def highwire(item: dict, title: str = "") -> list[tuple[str, str]]:
+    """`title`: the page's own title of the document, where it has one (else the item's)."""
+    issued = dates.document_date(item)
+    pairs = [("citation_title", title or titles.title(item))]
     pairs += [("citation_author", names.inverted(name)) for name in item.get("author", [])]
     pairs += [
         ("citation_date", dates.slashed_date(issued)),
@@ -52,11 +56,11 @@ def highwire(item: dict) -> list[tuple[str, str]]:
     return [(name, value) for name, value in pairs if value]
 
 
-def dublin_core(item: dict) -> list[tuple[str, str]]:
-    pairs = [("DC.title", item.get("title", ""))]
+def dublin_core(item: dict, title: str = "") -> list[tuple[str, str]]:
+    pairs = [("DC.title", title or titles.title(item))]
     pairs += [("DC.creator", names.inverted(name)) for name in item.get("author", [])]
     pairs += [
-        ("DC.date", dates.iso_date(item.get("issued"))),
+        ("DC.date", dates.iso_date(dates.document_date(item))),
         ("DC.type", item.get("genre", "")),
         ("DC.source", _archive_source(item)),
         ("DC.source", _printed_source(item)),
@@ -80,19 +84,19 @@ def _schema_person(name: dict) -> dict:
     }
 
 
-def json_ld(item: dict) -> dict:
+def json_ld(item: dict, title: str = "") -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": ["ArchiveComponent", "Message"],
         "@id": item.get("URL"),
         "url": item.get("URL"),
         "identifier": item["id"],
-        "name": item.get("title"),
+        "name": title or titles.title(item),
         "genre": item.get("genre"),
         "sender": [_schema_person(name) for name in item.get("author", [])],
         "recipient": [_schema_person(name) for name in item.get("recipient", [])],
         "translator": [_schema_person(name) for name in item.get("translator", [])],
-        "dateCreated": dates.iso_date(item.get("issued")),
+        "dateCreated": dates.iso_date(dates.document_date(item)),
         "inLanguage": item.get("language"),
         "itemLocation": item.get("archive_location"),
         "isPartOf": {"@type": "Collection", "name": item["collection-title"]}
@@ -109,15 +113,19 @@ def json_ld(item: dict) -> dict:
     return {key: value for key, value in data.items() if value}
 
 
-def json_ld_script(item: dict) -> str:
+def json_ld_script(item: dict, title: str = "") -> str:
     """The JSON-LD block; characters that could close the script are escaped."""
-    text = json.dumps(json_ld(item), ensure_ascii=False, indent=2).translate(_JSON_SCRIPT_ESCAPES)
+    text = json.dumps(json_ld(item, title), ensure_ascii=False, indent=2).translate(
+        _JSON_SCRIPT_ESCAPES
+    )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-def head_html(item: dict) -> str:
+def head_html(item: dict, title: str = "") -> str:
+    """Meta tags and JSON-LD; `title` is the document's title on the page (untitled letters
+    have none in CSL, but a page and its meta tags should name them as the page does)."""
     tags = format_html_join(
-        "\n", '<meta name="{}" content="{}">', highwire(item) + dublin_core(item)
+        "\n", '<meta name="{}" content="{}">', highwire(item, title) + dublin_core(item, title)
     )
     schema = format_html('<link rel="schema.DC" href="{}">', "http://purl.org/dc/elements/1.1/")
-    return format_html("{}\n{}\n{}", schema, tags, json_ld_script(item))
+    return format_html("{}\n{}\n{}", schema, tags, json_ld_script(item, title))

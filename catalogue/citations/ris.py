@@ -2,7 +2,8 @@
 
 Correspondence is ``PCOMM`` (personal communication, Zotero's RIS type for letters), anything
 else ``MANSCPT``. Recipients are A2, translators A4, the archive DP and the archival location AN,
-as Zotero maps them.
+as Zotero maps them. Untitled correspondence has no TI, as Zotero writes a letter without a
+title (with one, Zotero's citations would say "Letter to …" twice).
 """
 
 import re
@@ -17,7 +18,7 @@ def _line(tag: str, value: str) -> str:
 
 
 def tags(item: dict) -> list[tuple[str, str]]:
-    issued = item.get("issued")
+    issued = dates.document_date(item)
     place = item.get("archive-place") or item.get("publisher-place", "")
     pages = re.split(r"\s*[-–]+\s*", item.get("page", ""))
     first_page, last_page = pages[0], pages[-1]

@@ -38,7 +38,7 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalogue", "0010_file_access")]
+    dependencies = [("catalogue", "0012_harvesting")]
 
     operations = [
         TrigramExtension(),

@@ -8,12 +8,14 @@ from .documents import (
     on_published_documents,
 )
 from .footnotes import Footnote, FootnoteKind
+from .harvesting import WithdrawnDocument
 from .imports import (  # noqa: F401  (issue 5: the importer's suggestions)
     AuthoritySuggestion,
     SuggestionKind,
     SuggestionRole,
     SuggestionStatus,
 )
+from .pages import SitePage
 from .people import Office, Organisation, OrganisationName, Person, PersonName
 from .places import Place, PlaceKind, PlaceName
 from .scans import Rights, Scan
@@ -53,7 +55,9 @@ __all__ = [
     "Priority",
     "Rights",
     "Scan",
+    "SitePage",
     "Status",
     "Theme",
+    "WithdrawnDocument",
     "on_published_documents",
 ]

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from catalogue.dates import EDTF_HELP, Precision, parse_date_range
 
 from .collections import Archive, Collection
+from .harvesting import WithdrawnDocument
 from .people import Organisation, Person
 from .places import Place
 from .vocabularies import Classification, DocumentType, Language, Priority, Status, Theme
@@ -119,6 +120,12 @@ class Document(models.Model):
     printed_volume = models.CharField(max_length=30, blank=True)
     printed_page = models.CharField(max_length=30, blank=True)
     printed_number = models.CharField("printed document number", max_length=30, blank=True)
+    printed_year = models.CharField(
+        "year of the printed volume",
+        max_length=20,
+        blank=True,
+        help_text="As on the volume’s title page, e.g. “1960”.",
+    )
 
     original_language = models.CharField(
         max_length=10, choices=Language.choices, default=Language.RUSSIAN
@@ -192,6 +199,12 @@ class Document(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "date_start"], name="document_status_date"),
+            # OAI-PMH lists published documents by datestamp (catalogue.oai).
+            models.Index(
+                fields=["updated_at", "identifier"],
+                name="document_published_datestamp",
+                condition=models.Q(status=Status.PUBLISHED),
+            ),
         ]
 
     def __str__(self):
@@ -203,11 +216,15 @@ class Document(models.Model):
             self.slug = slugify(self.display_title)[:120].strip("-") or "document"
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        was_published = self.was_published
+        if was_published is None:
+            was_published = type(self).objects.filter(pk=self.pk, status=Status.PUBLISHED).exists()
         super().save(*args, **kwargs)
         if not self.identifier:
             self.identifier = f"D{self.pk:06d}"
             type(self).objects.filter(pk=self.pk).update(identifier=self.identifier)
         self._status_in_db = self.status
+        WithdrawnDocument.objects.follow(self, was_published)
 
     def get_absolute_url(self):
         return reverse("catalogue:document-detail", kwargs={"identifier": self.identifier})

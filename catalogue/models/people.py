@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from catalogue.dates import EDTF_HELP, validate_edtf
@@ -33,7 +34,9 @@ class Person(models.Model):
         "Wikidata", max_length=20, blank=True, validators=[wikidata_validator]
     )
     viaf_id = models.CharField("VIAF", max_length=30, blank=True, validators=[viaf_validator])
-    history = HistoricalRecords()
+    # When the record last changed (site maps give it as the page's lastmod).
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = AuthorityQuerySet.as_manager()
 
@@ -45,6 +48,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.preferred_name)
+        self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -74,7 +78,9 @@ class Organisation(models.Model):
         "Wikidata", max_length=20, blank=True, validators=[wikidata_validator]
     )
     viaf_id = models.CharField("VIAF", max_length=30, blank=True, validators=[viaf_validator])
-    history = HistoricalRecords()
+    # When the record last changed (site maps give it as the page's lastmod).
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = AuthorityQuerySet.as_manager()
 
@@ -86,6 +92,7 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.name)
+        self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from catalogue.text import name_key
@@ -50,7 +51,9 @@ class Place(models.Model):
     wikidata_id = models.CharField(
         "Wikidata", max_length=20, blank=True, validators=[wikidata_validator]
     )
-    history = HistoricalRecords()
+    # When the record last changed (site maps give it as the page's lastmod).
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = AuthorityQuerySet.as_manager()
 
@@ -70,6 +73,7 @@ class Place(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.name)
+        self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -4,6 +4,7 @@ Everything is drawn from one seeded random stream, so the same seed and sizes gi
 authorities. Primary keys are assigned here (1, 2, ...): the loader writes them as they are.
 """
 
+import datetime
 import itertools
 import random
 import unicodedata
@@ -36,6 +37,10 @@ class Authority:
     def short_name(self) -> str:
         """The last word of the name (a surname, or a place name without its article)."""
         return self.name.split()[-1]
+
+
+# Authorities' last change: fixed, so that a seed always gives the same catalogue.
+UPDATED_AT = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 
 
 def zipf_cumulative(count: int, exponent: float) -> list[float]:
@@ -275,6 +280,7 @@ class Authorities:
                 "name_key": name_key(person.name),
                 "birth": person.extra["birth"],
                 "death": person.extra["death"],
+                "updated_at": UPDATED_AT,
             }
 
     def place_rows(self):
@@ -288,6 +294,7 @@ class Authorities:
                 "country": place.extra["country"],
                 "latitude": place.extra["latitude"],
                 "longitude": place.extra["longitude"],
+                "updated_at": UPDATED_AT,
             }
 
     def organisation_rows(self):
@@ -298,6 +305,7 @@ class Authorities:
                 "abbreviation": organisation.abbreviation,
                 "slug": organisation.slug,
                 "name_key": name_key(organisation.name),
+                "updated_at": UPDATED_AT,
             }
 
     @staticmethod

@@ -41,6 +41,7 @@ from catalogue.models import (
     PersonName,
     Place,
     PlaceName,
+    SitePage,
     Theme,
 )
 
@@ -223,11 +224,12 @@ BULK_MODELS = [
 
 def catalogue_models():
     """Every table of the catalogue's records: not the themes (which migrations create), nor
-    the catalogue version and its log (see catalogue.versioning), which say what changed."""
+    the catalogue version and its log (see catalogue.versioning), which say what changed, nor
+    the site's pages (About), which are the editors' prose, not records."""
     return [
         model
         for model in apps.get_app_config("catalogue").get_models(include_auto_created=True)
-        if model not in (Theme, CatalogueVersion, CatalogueChange)
+        if model not in (Theme, CatalogueVersion, CatalogueChange, SitePage)
     ]
 
 

@@ -37,7 +37,7 @@ def selected_style(context) -> str:
 
 @register.simple_tag(takes_context=True)
 def citation_head(context, document):
-    return metadata.head_html(document_csl(context, document))
+    return metadata.head_html(document_csl(context, document), document.display_title)
 
 
 @register.simple_tag(takes_context=True)

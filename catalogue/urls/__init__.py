@@ -3,8 +3,10 @@
 from . import (
     citations,
     converters,  # noqa: F401  (registers <identifier:…>, used below)
+    harvesting,
     public,
     scans,
+    site,
 )
 
 app_name = "catalogue"
@@ -13,5 +15,7 @@ urlpatterns = [
     *public.urlpatterns,
     *citations.urlpatterns,
     *scans.urlpatterns,
+    *site.urlpatterns,
+    *harvesting.urlpatterns,
     *public.trailing_patterns,
 ]
