@@ -34,7 +34,7 @@ def test_seed_letter_as_csv(client, seed):
     assert row["identifier"] == "D000001"
     assert row["url"] == "http://testserver/documents/D000001/"
     assert row["type"] == "personal_communication"
-    assert row["title"] == "Letter from G. V. Chicherin to M. V. Frunze"
+    assert row["title"] == "Letter to Mikhail Vasilyevich Frunze"  # as every citation names it
     assert row["author"] == "Chicherin, Georgy Vasilyevich"
     assert row["recipient"] == "Frunze, Mikhail Vasilyevich"
     assert row["date"] == "1921-12-26"
@@ -58,7 +58,10 @@ def test_list_csv_is_streamed_in_the_lists_order_without_drafts(client, seed):
 
 def test_csv_cells_never_start_a_formula_and_keep_commas_quotes_and_lines(client, db):
     make_document(
-        make_collection(), heading='=HYPERLINK("http://x"), a "note",\nsecond line', title=""
+        make_collection(),
+        heading='=HYPERLINK("http://x"), a "note",\nsecond line',
+        title="",
+        doc_type="memorandum",  # titled in CSL (correspondence is named by its recipients)
     )
     (row,) = read_csv(body(client.get("/documents/export.csv")))
     assert row["title"] == '\'=HYPERLINK("http://x"), a "note", second line'
@@ -104,3 +107,10 @@ def test_list_beyond_the_export_limit_says_so_instead_of_linking(client, seed, s
     one = " ".join(export_paragraph(client, "?q=Enver").text_content().split())
     assert one.startswith("Export this document: BibTeX")
     assert one.endswith("(at most 3 documents per export)")
+
+
+def test_a_document_cited_from_its_printed_volume_keeps_its_own_date(client, seed):
+    document = Document.objects.get(identifier="D000010")
+    assert document.printed_year  # cited from the volume: CSL issued is the volume's year
+    (row,) = read_csv(body(client.get("/documents/D000010/cite.csv")))
+    assert row["date"] == document.date_edtf

@@ -354,6 +354,9 @@ def live_seed(transactional_db):
     call_command("load_seed", verbosity=0)
 
 
+# Serialized rollback: the data migrations' themes and groups are there whatever transactional
+# test ran before (each flushes the database when it ends).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_harvester_harvests_the_whole_seed_collection(live_server, live_seed, settings):
     """oaipmh-scythe against a live server on an ephemeral port, with small pages so that it
     follows resumption tokens; every response it receives is validated against the schemas."""

@@ -9,7 +9,7 @@ is written with a leading apostrophe, as OWASP advises for CSV exports.
 import csv
 import io
 
-from . import dates, names
+from . import dates, names, titles
 
 COLUMNS = [
     ("id", "identifier"),
@@ -38,8 +38,10 @@ def _cell(item: dict, variable: str) -> str:
     value = item.get(variable, "")
     if variable in ("author", "recipient", "translator"):
         value = "; ".join(names.inverted(name) for name in value or [])
-    elif variable == "issued":
-        value = dates.iso_date(value)
+    elif variable == "title":  # correspondence is untitled in CSL: named as the styles name it
+        value = titles.title(item)
+    elif variable == "issued":  # the document's own date, also when cited from a printed volume
+        value = dates.iso_date(dates.document_date(item))
     value = " ".join(str(value).split())
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
