@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from catalogue import geography
 from catalogue.models import Document, DocumentType, Mention, PlaceKind, Status
 from tests.factories import make_collection, make_document, make_place
+from tests.test_security import inline_code, manage
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +213,29 @@ def test_the_seed_collection_on_the_map(client, seed):
     assert rows["Ankara"][0] == "1"  # the telegram of 24 November 1938, "from Ankara"
     assert int(rows["Ankara"][1]) >= 1  # the Chicherin letter mentions "angora"
     assert tree.xpath("//svg//a[@href='/places/ankara/']")
+
+
+@pytest.mark.parametrize("path", ["/map/", "/timeline/", "/timeline/?by=month&type=letter"])
+def test_the_pages_have_no_inline_code(client, seed, path):
+    response = client.get(path)
+    assert "Content-Security-Policy" in response
+    assert inline_code(response.content) == []
+
+
+def test_a_tile_server_is_allowed_for_images_only_when_configured():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    )
+    configured = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png",
+    )
+    assert configured.returncode == 0, configured.stderr
+    assert "https://tiles.example.org" in configured.stdout
+    refused = manage("shell", "--no-imports", "-c", code, MAP_TILE_URL="tiles/{z}/{x}/{y}.png")
+    assert refused.returncode != 0
+    assert "MAP_TILE_URL must be an http(s) URL" in refused.stderr
