@@ -21,7 +21,7 @@ MARGIN = 0.12  # of the frame, on each side
 ASPECT = 1.6  # width / height of the frame
 MAX_TILES = 64
 AREA_KINDS = {PlaceKind.COUNTRY, PlaceKind.REGION, PlaceKind.DISTRICT, PlaceKind.SEA}
-LABELLED = 10  # the towns with most documents are named on the map
+LABELLED = 16  # the towns with most documents are named on the map
 
 
 def project(latitude: float, longitude: float) -> tuple[float, float]:

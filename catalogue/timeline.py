@@ -226,8 +226,9 @@ def timeline_of(documents, scale: str | None = None) -> Timeline:
 
 PLOT_HEIGHT = 180
 TOP, BOTTOM, LEFT, RIGHT = 12, 44, 40, 12
-BAR_STEP = {YEAR: 30, MONTH: 10}
-BAR_GAP = {YEAR: 6, MONTH: 2}
+BAR_STEP = {YEAR: 30, MONTH: 10}  # the narrowest bars; a short timeline widens them
+WIDEST_STEP = 48
+TARGET_WIDTH = 880  # a short timeline's bars spread over about this many pixels
 
 
 def nice_ceiling(value: float) -> int:
@@ -287,7 +288,9 @@ class Chart:
 
 def chart_of(timeline: Timeline, url_for) -> Chart:
     """Geometry of the timeline's bars; `url_for(bin)` gives a bar's link."""
-    step, gap = BAR_STEP[timeline.scale], BAR_GAP[timeline.scale]
+    count = max(len(timeline.bins), 1)
+    step = max(BAR_STEP[timeline.scale], min(WIDEST_STEP, TARGET_WIDTH // count))
+    gap = max(2, step // 5)
     top = max((b.possible for b in timeline.bins), default=0)
     ceiling = nice_ceiling(top)
     scale = PLOT_HEIGHT / ceiling
