@@ -222,3 +222,17 @@ def test_the_list_links_to_the_timeline_with_its_filters(client, dated):
         "/timeline/?type=letter",
         "/map/?type=letter",
     ]
+
+
+def test_a_document_matching_two_values_of_a_filter_counts_once(client, dated):
+    from catalogue.models import Mention
+    from tests.factories import make_person
+
+    first, second = make_person(slug="first"), make_person(slug="second")
+    for person in (first, second):
+        Mention.objects.create(document=dated["range"], person=person)
+    rows = table_rows(page(client, "/timeline/?by=month&person=first&person=second"))
+    assert rows == {
+        "April 1921": ["0", "0.5", "0.0", "0.5", "1"],
+        "May 1921": ["0", "0.5", "0.0", "0.5", "1"],
+    }
