@@ -228,6 +228,7 @@ PLOT_HEIGHT = 180
 TOP, BOTTOM, LEFT, RIGHT = 12, 44, 40, 12
 BAR_STEP = {YEAR: 30, MONTH: 10}  # the narrowest bars; a short timeline widens them
 WIDEST_STEP = 48
+MONTH_LABELS_FROM = 28  # bars at least this wide are labelled with their month
 TARGET_WIDTH = 880  # a short timeline's bars spread over about this many pixels
 
 
@@ -261,7 +262,8 @@ class Bar:
     qualified: Rect
     possible: Rect
     url: str = ""
-    label: str = ""  # the axis label under the bar, when it has one
+    label: str = ""  # the year under the bar, when it has one
+    month_label: str = ""  # the month's abbreviation, when the bars are wide enough
 
 
 @dataclass
@@ -280,6 +282,7 @@ class Chart:
     right: int
     bars: list[Bar]
     ticks: list[Tick]
+    month_labels: bool = False
 
     @property
     def plot_height(self) -> int:
@@ -312,6 +315,9 @@ def chart_of(timeline: Timeline, url_for) -> Chart:
                 possible=stacked(0, item.possible),
                 url=url_for(item),
                 label=axis_label(item, index, timeline),
+                month_label=MONTHS[item.key[1] - 1][:3]
+                if timeline.scale == MONTH and step >= MONTH_LABELS_FROM
+                else "",
             )
         )
     tick_step = max(1, ceiling // 4) if ceiling >= 4 else 1
@@ -322,6 +328,7 @@ def chart_of(timeline: Timeline, url_for) -> Chart:
     return Chart(
         width=LEFT + len(bars) * step + RIGHT,
         height=TOP + PLOT_HEIGHT + BOTTOM,
+        month_labels=any(bar.month_label for bar in bars),
         plot_top=TOP,
         plot_bottom=baseline,
         left=LEFT,
