@@ -236,3 +236,12 @@ def test_a_document_matching_two_values_of_a_filter_counts_once(client, dated):
         "April 1921": ["0", "0.5", "0.0", "0.5", "1"],
         "May 1921": ["0", "0.5", "0.0", "0.5", "1"],
     }
+
+
+def test_axis_labels_name_years_and_wide_months(client, dated):
+    svg = page(client, "/timeline/?by=month&date_to=1921")
+    labels = svg.xpath("//svg//text[contains(@class, 'axis-label')]/text()")
+    assert labels[:3] == ["Apr", "1921", "May"]
+    assert "Dec" in labels
+    years = page(client, "/timeline/?by=year")
+    assert years.xpath("//svg//text[contains(@class, 'axis-label')]/text()") == ["1921", "1922"]
