@@ -17,15 +17,19 @@ MEDIA_SERVER   "django" (stream page images, default), "nginx" (X-Accel-Redirect
 Security (see the README's configuration table): SECURE_COOKIES, SECURE_SSL_REDIRECT,
 SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD, BEHIND_PROXY,
 LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_MINUTES, CSP_REPORT_URI, DATABASE_RETRY_AFTER
+MAP_TILE_URL   optional tile server for the map, "https://host/{z}/{x}/{y}.png" (default: none,
+               the bundled world outline only); MAP_TILE_ATTRIBUTION its credit line
 """
 
 import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -260,6 +264,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# The map (catalogue/geography.py): the bundled world outline, and optionally tiles from a tile
+# server, whose origin the Content-Security-Policy then allows for images.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
+if MAP_TILE_URL:
+    _tiles = urlsplit(MAP_TILE_URL)
+    if _tiles.scheme not in ("https", "http") or not _tiles.netloc:
+        raise ImproperlyConfigured("MAP_TILE_URL must be an http(s) URL with {z}, {x} and {y}.")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 if os.environ.get("CSP_REPORT_URI"):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
 

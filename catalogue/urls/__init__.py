@@ -7,6 +7,7 @@ from . import (
     public,
     scans,
     site,
+    visualisations,
 )
 
 app_name = "catalogue"
@@ -17,5 +18,6 @@ urlpatterns = [
     *scans.urlpatterns,
     *site.urlpatterns,
     *harvesting.urlpatterns,
+    *visualisations.urlpatterns,
     *public.trailing_patterns,
 ]

@@ -268,6 +268,7 @@ class DocumentListView(TemplateView):
             date_to=(params.getlist("date_to") or [""])[-1][:64],
             expanded=sorted(expanded),
             params=params,
+            filters_query=query_string(params, more=None).rstrip("?"),
             previous_url=page_url(params, page.number - 1) if page.has_previous() else "",
             next_url=page_url(params, page.number + 1) if page.has_next() else "",
             numbered_pages=[
