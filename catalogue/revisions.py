@@ -144,10 +144,11 @@ def publish_revision(revision: Revision, editor) -> Document:
         try:
             with transaction.atomic():
                 apply_snapshot(document, revision.snapshot, editor)
-        except (IntegrityError, ValueError) as error:
+        except (IntegrityError, ValueError, ValidationError) as error:
+            reason = "; ".join(error.messages) if isinstance(error, ValidationError) else error
             raise RevisionConflict(
-                "The revision could not be applied as it stands (the database refused it: "
-                f"{error}). Edit the document directly, or send the revision back."
+                f"The revision could not be applied as it stands ({reason}). Edit the "
+                "document directly, or send the revision back."
             ) from error
         revision.mark_published(editor)
         versioning.record_change("document", [document.pk])
@@ -183,6 +184,8 @@ def apply_rows(document, inline: Inline, rows):
         instance = existing.get(values.get("id")) or inline.model(document=document)
         for name in inline.fields:
             setattr(instance, instance._meta.get_field(name).attname, values[name])
+        # the records it names still exist (SQLite checks foreign keys only at commit)
+        instance.full_clean(validate_unique=False, validate_constraints=False)
         instance.save()
         for name in inline.many:
             getattr(instance, name).set(values.get(name, []))

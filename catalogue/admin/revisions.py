@@ -23,7 +23,9 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 
 from catalogue import revisions
 from catalogue.filestore import StorageFailure, remember_written
@@ -175,8 +177,8 @@ class RevisionAdminMixin:
             messages.warning(
                 request,
                 format_html(
-                    "An editor sent back your revision of {:%d %B %Y, %H:%M}: “{}”.",
-                    revision.created_at,
+                    "An editor sent back your revision of {}: “{}”.",
+                    date_format(localtime(revision.created_at), "j F Y, H:i"),
                     revision.reviewer_comment,
                 ),
             )
