@@ -228,10 +228,9 @@ def test_archivist_edits_of_body_and_inlines_leave_the_public_version(
         body="Enver 1 is a myth, and a new sentence.",
         **{"footnotes-0-text": "A corrected note", "mentions-0-DELETE": "on"},
     )
-    assert any("awaits an editor" in m for m in messages_of(response))
-
     published.refresh_from_db()
     assert published.body == "Enver 1 is a myth."
+    assert any("awaits an editor" in m for m in messages_of(response))
     assert Footnote.objects.get(document=published).text == "Enver pasha ..."
     assert Mention.objects.filter(document=published).count() == 1
     response = public_page(public, published)
@@ -257,11 +256,11 @@ def test_archivist_scans_added_to_a_published_document_stay_pending(
     )
 
     scan = Scan.objects.get(document=published)
-    assert scan.pending
     assert not Scan.objects.public().filter(pk=scan.pk).exists()
     for kind in ("display", "thumbnail", "original"):
         assert public.get(scan.image_url(kind)).status_code == 404, kind
     assert "scan-thumb" not in public_page(public, published).content.decode()
+    assert scan.pending
     revision = Revision.objects.get(document=published)
     assert [row["id"] for row in revision.snapshot["scans"]] == [scan.pk]
 
