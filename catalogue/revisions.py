@@ -123,6 +123,35 @@ def propose(document, snapshot: dict, author, summary="") -> Revision:
     )
 
 
+def propose_suggested_link(suggestion, record, author) -> Revision:
+    """A revision of a published document adding the correspondent, mention or place of
+    origin an importer suggestion stood for (resolved by someone who may not publish)."""
+    from catalogue.models.imports import CORRESPONDENT_ROLES, SuggestionRole
+
+    document = suggestion.document
+    snapshot = snapshot_of(document)
+    if suggestion.role == SuggestionRole.PLACE_OF_ORIGIN:
+        if snapshot["document"]["place_of_origin"] is None:
+            snapshot["document"]["place_of_origin"] = record.pk
+    elif suggestion.role in CORRESPONDENT_ROLES:
+        rows = snapshot["correspondents"]
+        rows.append(
+            _new_row(INLINES_BY_MODEL[Correspondent], suggestion, record)
+            | {"role": suggestion.role, "order": len(rows)}
+            | {"office_as_stated": suggestion.office_as_stated}
+        )
+    else:
+        snapshot["mentions"].append(_new_row(INLINES_BY_MODEL[Mention], suggestion, record))
+    summary = f"Linked “{suggestion.name_as_printed}” to {record} (importer suggestion)."
+    return propose(document, snapshot, author, summary)
+
+
+def _new_row(inline, suggestion, record):
+    row = {"id": None, **dict.fromkeys(inline.fields)}
+    row.update({suggestion.kind: record.pk, "name_as_printed": suggestion.name_as_printed[:255]})
+    return row
+
+
 # --- Publishing --------------------------------------------------------------------------------
 
 

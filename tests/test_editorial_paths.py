@@ -371,3 +371,35 @@ def test_the_api_refuses_every_write(client, published, method, path):
     assert response.status_code == 405
     published.refresh_from_db()
     assert published.status == Status.PUBLISHED and published.heading == "Letter to Frunze"
+
+
+def test_resolving_an_importer_suggestion_on_a_published_document_makes_a_revision(
+    archivist, editor, published
+):
+    from catalogue.models import AuthoritySuggestion
+
+    suggestion = AuthoritySuggestion.objects.create(
+        document=published, kind="person", role="recipient", name_as_printed="M. V. Frunze"
+    )
+    frunze = make_person("Mikhail Frunze")
+
+    suggestion.link(frunze, archivist)  # the spelling becomes a variant of the person
+
+    assert not published.correspondents.filter(person=frunze).exists()
+    revision = Revision.objects.get(document=published)
+    added = [row for row in revision.snapshot["correspondents"] if row["id"] is None]
+    assert added == [
+        {
+            "id": None,
+            "order": 1,
+            "role": "recipient",
+            "person": frunze.pk,
+            "organisation": None,
+            "office_as_stated": "",
+            "name_as_printed": "M. V. Frunze",
+        }  # fmt: skip
+    ]
+    from catalogue.revisions import publish_revision
+
+    publish_revision(revision, editor)
+    assert published.correspondents.filter(person=frunze, role="recipient").exists()
