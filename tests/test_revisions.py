@@ -315,3 +315,11 @@ def test_saving_a_revision_is_not_a_public_change(archivist_client, published):
     before = versioning.current_version()
     propose_through_the_form(archivist_client, published, heading="Another heading")
     assert versioning.current_version() == before
+
+
+def test_the_author_is_reminded_of_a_pending_revision_before_saving_again(
+    archivist_client, revision, published
+):
+    page = archivist_client.get(change_url(published))
+    reminders = [str(m) for m in page.context["messages"] if "still awaits review" in str(m)]
+    assert reminders and revision.get_absolute_url() in reminders[0]

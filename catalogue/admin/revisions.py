@@ -60,7 +60,10 @@ class RevisionAdminMixin:
         publish)."""
         if document is None or document.pk is None or may_publish(request):
             return False
-        return Document.objects.filter(pk=document.pk, status=Status.PUBLISHED).exists()
+        rows = Document.objects.filter(pk=document.pk)
+        if transaction.get_connection().in_atomic_block:  # a save: locked until it ends,
+            rows = rows.select_for_update()  # so that a publication cannot slip in between
+        return rows.values_list("status", flat=True).first() == Status.PUBLISHED
 
     # --- Saving: the live document or a revision ---------------------------------------------
 
@@ -187,6 +190,20 @@ class RevisionAdminMixin:
                 request,
                 "This document is published: what you save here is kept as a revision for an "
                 "editor to review; the public keeps seeing the published version until then.",
+            )
+            self.tell_about_own_pending(request, document)
+
+    def tell_about_own_pending(self, request, document):
+        own = Revision.objects.of(document).pending().filter(author=request.user).first()
+        if own is not None:
+            messages.warning(
+                request,
+                format_html(
+                    'Your <a href="{}">revision of {}</a> still awaits review. This form shows '
+                    "the public version: saving it makes another revision beside that one.",
+                    own.get_absolute_url(),
+                    date_format(localtime(own.created_at), "j F Y, H:i"),
+                ),
             )
 
     # --- Deleting, publishing, withdrawing ---------------------------------------------------
