@@ -30,8 +30,9 @@ from catalogue.models import (
     Status,
 )
 
-# Never part of a revision: publication state, identity, bookkeeping.
-NOT_REVISED = {"status", "identifier", "import_checksum", "import_warnings"}
+# Never part of a revision: publication state, identity, bookkeeping (and the edit version of
+# branch `concurrency`, which the document's own save moves).
+NOT_REVISED = {"status", "identifier", "import_checksum", "import_warnings", "edit_version"}
 
 
 @dataclass(frozen=True)

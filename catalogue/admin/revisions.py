@@ -226,12 +226,16 @@ class RevisionAdminMixin:
         return super().delete_view(request, object_id, {**context, **(extra_context or {})})
 
     def _set_status(self, request, queryset, status):
+        """Save each selected document with `status`, loaded fresh and locked: a form saved
+        meanwhile either commits first or waits, and is never overwritten."""
         changed = 0
-        for document in queryset.exclude(status=status):
-            document.status = status
-            document.updated_by = request.user
-            document.save()
-            changed += 1
+        with transaction.atomic():
+            fresh = Document.objects.select_for_update().filter(pk__in=queryset.values("pk"))
+            for document in fresh.exclude(status=status):
+                document.status = status
+                document.updated_by = request.user
+                document.save()
+                changed += 1
         return changed
 
     @admin.action(description="Publish selected documents", permissions=["publish"])
