@@ -12,6 +12,7 @@ Page images cannot wait in JSON: the files a revision adds are stored at once as
 `pending` (Scan.objects.public() leaves them out); publishing clears the mark.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -115,13 +116,22 @@ def snapshot_of(document) -> dict:
 
 def propose(document, snapshot: dict, author, summary="") -> Revision:
     """Keep `snapshot` as a pending revision of the published `document`."""
+    base = snapshot_of(document)
     return Revision.objects.create(
         document=document,
         snapshot=snapshot,
-        base=snapshot_of(document),
+        base=base,
         author=author,
-        change_summary=summary,
+        change_summary=summary or summarise(base, snapshot),
     )
+
+
+def summarise(public: dict, revised: dict) -> str:
+    """ "Changed body, footnotes." — what a revision changes, for lists and the history."""
+    fields, inlines = compare(public, revised)
+    changed = [f.label for f in fields if f.changed]
+    changed += [inline.label.lower() for inline in inlines if inline.changed]
+    return f"Changed {', '.join(changed)}." if changed else "No changes."
 
 
 def propose_suggested_link(suggestion, record, author) -> Revision:
@@ -298,6 +308,7 @@ def compare(public: dict, revised: dict) -> tuple[list[FieldDifference], list[In
             names.many("themes", revised["document"].get("themes", [])),
         )
     )
+    fields = [f for f in fields if f.public != "" or f.revised != ""]  # empty in both: left out
     inlines = [
         InlineDifference(
             inline.label, compare_rows(inline, public.get(inline.name, []), revised[inline.name])
@@ -339,6 +350,9 @@ def _row_difference(inline, public, revised, names):
 
 class Labels:
     """Readable values: choice labels, and records named rather than numbered."""
+
+    def __init__(self):
+        self.record = functools.cache(self.record)  # one query per record shown
 
     def show(self, model_field, value):
         if value in (None, ""):

@@ -104,29 +104,10 @@ class RevisionAdminMixin:
         return list(document.footnotes.values_list("marker", flat=True))
 
     def construct_change_message(self, request, form, formsets, add=False):
-        if getattr(request, "revision", None) is None:
-            return super().construct_change_message(request, form, formsets, add)
-        changed = [str(form.fields[name].label or name) for name in form.changed_data]
-        changed += [
-            str(formset.model._meta.verbose_name_plural)
-            for formset in formsets
-            if formset.has_changed()
-        ]
-        return "Changed " + ", ".join(changed) + "." if changed else "No changes."
-
-    def log_change(self, request, obj, message):
         revision = getattr(request, "revision", None)
         if revision is None:
-            return super().log_change(request, obj, message)
-        revision.change_summary = self.summary(message)
-        revision.save(update_fields=["change_summary"])
-        return super().log_change(request, obj, f"Proposed revision {revision.pk} for review.")
-
-    @staticmethod
-    def summary(message):
-        from django.contrib.admin.models import LogEntry
-
-        return LogEntry(change_message=message).get_change_message() if message else ""
+            return super().construct_change_message(request, form, formsets, add)
+        return f"Proposed revision {revision.pk} for review. {revision.change_summary}"
 
     def response_change(self, request, obj):
         revision = getattr(request, "revision", None)
