@@ -403,3 +403,14 @@ def test_resolving_an_importer_suggestion_on_a_published_document_makes_a_revisi
 
     publish_revision(revision, editor)
     assert published.correspondents.filter(person=frunze, role="recipient").exists()
+
+
+def test_deleting_a_person_cannot_take_mentions_from_a_published_document(
+    archivist_client, published
+):
+    person = make_person("Enver Pasha")
+    Mention.objects.create(document=published, person=person)
+    page = archivist_client.get(admin_url("person_delete", person.pk)).content.decode()
+    assert "permission to delete" in page
+    archivist_client.post(admin_url("person_delete", person.pk), {"post": "yes"})
+    assert published.mentions.filter(person=person).exists()

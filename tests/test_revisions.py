@@ -147,6 +147,8 @@ def test_editors_find_pending_revisions_in_the_list_and_from_the_document(
     page = client.get(change_url(published))
     notice = [str(m) for m in page.context["messages"] if "await review" in str(m)]
     assert notice and f"document__id__exact={published.pk}" in notice[0]
+    link = notice[0].split('href="')[1].split('"')[0].replace("&amp;", "&")
+    assert list(client.get(link).context["cl"].result_list) == [revision]
 
 
 def test_the_review_page_shows_both_versions_field_by_field_with_inlines(client, editor, revision):
