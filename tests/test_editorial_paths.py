@@ -414,3 +414,23 @@ def test_deleting_a_person_cannot_take_mentions_from_a_published_document(
     assert "permission to delete" in page
     archivist_client.post(admin_url("person_delete", person.pk), {"post": "yes"})
     assert published.mentions.filter(person=person).exists()
+
+
+def test_a_revision_whose_images_cannot_be_stored_keeps_the_form_and_saves_nothing(
+    archivist_client, published, settings, tmp_path
+):
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("the media folder cannot be created here")
+    settings.MEDIA_ROOT = blocker / "media"
+    url = admin_url("document_change", published.pk)
+    data = post_data(
+        archivist_client.get(url),
+        body="Enver 1 is a myth, said the archivist.",
+        scan_files=[upload("folio.jpg", jpeg(seed=9))],
+    )
+    response = archivist_client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "could not be stored" in " ".join(form.non_field_errors())
+    assert form["body"].value() == "Enver 1 is a myth, said the archivist."
+    assert not Revision.objects.exists() and not Scan.objects.exists()
