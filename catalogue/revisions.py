@@ -126,6 +126,14 @@ def propose(document, snapshot: dict, author, summary="") -> Revision:
     )
 
 
+def revise(revision: Revision, snapshot: dict) -> Revision:
+    """Replace a pending revision's snapshot with its author's continued work."""
+    revision.snapshot = snapshot
+    revision.change_summary = summarise(revision.base, snapshot)
+    revision.save(update_fields=["snapshot", "change_summary"])
+    return revision
+
+
 def summarise(public: dict, revised: dict) -> str:
     """ "Changed body, footnotes." — what a revision changes, for lists and the history."""
     fields, inlines = compare(public, revised)
@@ -198,9 +206,7 @@ def publish_revision(revision: Revision, editor) -> Document:
 def apply_snapshot(document, snapshot: dict, user=None):
     """Write `snapshot` over the live document and its rows (the caller holds a transaction)."""
     values = snapshot["document"]
-    for model_field in document_fields():
-        if model_field.name in values:
-            setattr(document, model_field.attname, values[model_field.name])
+    load_fields(document, values)
     document.updated_by = user
     document.full_clean(exclude=["slug", "identifier"], validate_unique=False)
     document.save()
@@ -212,6 +218,35 @@ def apply_snapshot(document, snapshot: dict, user=None):
             apply_scans(document, snapshot["scans"])
         else:
             apply_rows(document, inline, snapshot[inline.name])
+
+
+def load_fields(instance, values: dict, names=None):
+    """Set an instance's fields from snapshot values, in memory."""
+    model_fields = document_fields() if names is None else map(instance._meta.get_field, names)
+    for model_field in model_fields:
+        if model_field.name in values:
+            setattr(instance, model_field.attname, values[model_field.name])
+
+
+def into_formset(formset, snapshot: dict):
+    """Show a snapshot's rows in an unbound inline formset: its existing rows with the
+    snapshot's values (rows it removed left out), and its new rows as extra forms."""
+    inline = INLINES_BY_MODEL.get(formset.model)
+    if inline is None or inline.name not in snapshot:
+        return
+    rows = snapshot[inline.name]
+    by_id = {row["id"]: row for row in rows if row.get("id") is not None}
+    existing = [obj for obj in formset.get_queryset() if obj.pk in by_id]
+    for obj in existing:
+        load_fields(obj, by_id[obj.pk], inline.fields)
+    formset._queryset = existing
+    formset.initial = [{name: by_id[obj.pk][name] for name in inline.many} for obj in existing]
+    shown = {obj.pk for obj in existing}
+    new = [row for row in rows if row.get("id") not in shown and inline.model is not Scan]
+    formset.initial_extra = [
+        {name: row[name] for name in (*inline.fields, *inline.many)} for row in new
+    ]
+    formset.extra = max(formset.extra, len(new))
 
 
 def apply_rows(document, inline: Inline, rows):

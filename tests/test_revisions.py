@@ -325,3 +325,56 @@ def test_the_author_is_reminded_of_a_pending_revision_before_saving_again(
     page = archivist_client.get(change_url(published))
     reminders = [str(m) for m in page.context["messages"] if "still awaits review" in str(m)]
     assert reminders and revision.get_absolute_url() in reminders[0]
+
+
+# --- Continuing one's own revision -------------------------------------------------------------
+
+
+def continue_url(revision):
+    return f"{change_url(revision.document)}?from_revision={revision.pk}"
+
+
+def test_the_author_continues_a_pending_revision_in_the_form(archivist_client, revision):
+    page = archivist_client.get(continue_url(revision))
+    form = page.context["adminform"].form
+    assert form["body"].value() == "Enver 1 is a myth; Kemal 2 is not."
+    formsets = {f.formset.prefix: f.formset for f in page.context["inline_admin_formsets"]}
+    assert [f["text"].value() for f in formsets["footnotes"].forms] == [
+        "Enver Pasha, Ottoman minister of war.",
+        "Mustafa Kemal",
+    ]
+    assert formsets["mentions"].forms == []  # removed in the revision
+
+    archivist_client.post(continue_url(revision), post_data(page, title="Letter to Frunze, 1921"))
+
+    assert Revision.objects.count() == 1  # the same revision, now holding both sessions' work
+    revision.refresh_from_db()
+    snapshot = revision.snapshot
+    assert snapshot["document"]["title"] == "Letter to Frunze, 1921"
+    assert snapshot["document"]["body"] == "Enver 1 is a myth; Kemal 2 is not."
+    assert [row["marker"] for row in snapshot["footnotes"]] == ["1", "2"]
+    assert snapshot["mentions"] == []
+    assert revision.document.title == ""  # still nothing public
+
+
+def test_continuing_a_sent_back_revision_makes_a_new_one(
+    archivist_client, editor, revision, published
+):
+    revision.send_back(editor, "Add the title.")
+    page = archivist_client.get(change_url(published))
+    assert any(continue_url(revision) in str(m) for m in page.context["messages"])
+    page = archivist_client.get(continue_url(revision))
+    archivist_client.post(continue_url(revision), post_data(page, title="With a title"))
+    newest = Revision.objects.latest("pk")
+    assert newest.pk != revision.pk and newest.is_pending
+    assert newest.snapshot["document"]["body"] == "Enver 1 is a myth; Kemal 2 is not."
+    revision.refresh_from_db()
+    assert revision.state == RevisionState.SENT_BACK
+
+
+def test_nobody_continues_someone_elses_revision(client, revision, published):
+    from tests.factories import make_staff_user
+
+    client.force_login(make_staff_user("another", "Archivist"))
+    page = client.get(continue_url(revision))
+    assert page.context["adminform"].form["body"].value() == "Enver 1 is a myth."

@@ -65,6 +65,46 @@ class RevisionAdminMixin:
             rows = rows.select_for_update()  # so that a publication cannot slip in between
         return rows.values_list("status", flat=True).first() == Status.PUBLISHED
 
+    # --- Continuing one's own revision (?from_revision=<pk>) --------------------------------
+
+    def get_object(self, request, object_id, from_field=None):
+        """The document; shown with the revision its author continues (on GET, in memory)."""
+        document = super().get_object(request, object_id, from_field)
+        revision = self.revision_to_continue(request, document)
+        request.continued_revision = revision
+        if revision is not None and request.method == "GET":
+            revisions.load_fields(document, revision.snapshot["document"])
+        return document
+
+    def revision_to_continue(self, request, document):
+        """The user's own unpublished revision named by ?from_revision=, if they may continue
+        it (the document is published and they may not publish)."""
+        pk = request.GET.get("from_revision", "")
+        if not pk.isdigit() or document is None:
+            return None
+        revision = (
+            Revision.objects.of(document)
+            .filter(pk=pk, author=request.user)
+            .exclude(state=RevisionState.PUBLISHED)
+            .first()
+        )
+        return revision if revision and self.makes_revision(request, document) else None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        revision = getattr(request, "continued_revision", None)
+        if revision is None or request.method != "GET":
+            return form
+        return with_initial(form, {"themes": revision.snapshot["document"]["themes"]})
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        revision = getattr(request, "continued_revision", None)
+        if revision is not None and request.method == "GET":
+            for formset in formsets:
+                revisions.into_formset(formset, revision.snapshot)
+        return formsets, inline_instances
+
     # --- Saving: the live document or a revision ---------------------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -94,7 +134,11 @@ class RevisionAdminMixin:
             if inline is not None:
                 snapshot[inline.name] = submitted_rows(live, inline, formset)
         snapshot["scans"] += uploaded_rows(request, live, form, snapshot["scans"])
-        request.revision = revisions.propose(live, snapshot, request.user)
+        continued = getattr(request, "continued_revision", None)
+        if continued is not None and continued.is_pending:
+            request.revision = revisions.revise(continued, snapshot)  # it holds all of it
+        else:
+            request.revision = revisions.propose(live, snapshot, request.user)
 
     def footnote_markers(self, request, document):
         """The footnote markers the save leaves: the revision's, or the database's."""
@@ -161,9 +205,11 @@ class RevisionAdminMixin:
             messages.warning(
                 request,
                 format_html(
-                    "An editor sent back your revision of {}: “{}”.",
+                    'An editor sent back your revision of {}: “{}”. <a href="{}">Continue '
+                    "from that revision</a>.",
                     date_format(localtime(revision.created_at), "j F Y, H:i"),
                     revision.reviewer_comment,
+                    continue_url(revision),
                 ),
             )
         if self.makes_revision(request, document):
@@ -181,9 +227,11 @@ class RevisionAdminMixin:
                 request,
                 format_html(
                     'Your <a href="{}">revision of {}</a> still awaits review. This form shows '
-                    "the public version: saving it makes another revision beside that one.",
+                    'the public version: <a href="{}">continue your revision</a> instead, or '
+                    "saving this makes another revision beside it.",
                     own.get_absolute_url(),
                     date_format(localtime(own.created_at), "j F Y, H:i"),
+                    continue_url(own),
                 ),
             )
 
@@ -245,6 +293,24 @@ class RevisionAdminMixin:
         return TemplateResponse(
             request, "admin/catalogue/document/withdraw_confirmation.html", context
         )
+
+
+def continue_url(revision) -> str:
+    """The document's change page showing this revision, for its author to work on."""
+    return f"{revision.document.get_admin_url()}?from_revision={revision.pk}"
+
+
+def with_initial(form_class, values):
+    """The form class, its unbound forms starting from `values`."""
+
+    class ContinuedForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if not self.is_bound:
+                self.initial.update(values)
+
+    ContinuedForm.__name__ = form_class.__name__
+    return ContinuedForm
 
 
 def delete_selected_saying_what_is_lost(modeladmin, request, queryset):
@@ -444,6 +510,12 @@ class RevisionAdmin(admin.ModelAdmin):
             send_back_form.add_error(None, str(error))
         return None
 
+    @staticmethod
+    def may_continue(request, revision):
+        published = revision.document.status == Status.PUBLISHED
+        unreviewed = revision.state != RevisionState.PUBLISHED
+        return revision.author_id == request.user.pk and published and unreviewed
+
     def render_review(self, request, revision, send_back_form):
         public = revisions.snapshot_of(revision.document)
         fields, inlines = revisions.compare(public, revision.snapshot)
@@ -458,6 +530,7 @@ class RevisionAdmin(admin.ModelAdmin):
             "public_changed_since": public != revision.base and revision.is_pending,
             "document_published": revision.document.status == Status.PUBLISHED,
             "can_review": revision.is_pending and self.has_change_permission(request, revision),
+            "continue_url": continue_url(revision) if self.may_continue(request, revision) else "",
             "send_back_form": send_back_form,
         }
         return TemplateResponse(request, "admin/catalogue/revision/review.html", context)
