@@ -432,7 +432,7 @@ class ScansFacet(Facet):
 
     @staticmethod
     def has_scans():
-        return Exists(Scan.objects.filter(document_id=OuterRef("pk")))
+        return Exists(Scan.objects.approved().filter(document_id=OuterRef("pk")))
 
     def filter(self, documents, keys):
         if set(keys) == {"yes"}:

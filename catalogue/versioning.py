@@ -182,8 +182,9 @@ def changes_since(version: int, using: str = DEFAULT_DB_ALIAS) -> Changes | None
 
 # --- Which changes are public ----------------------------------------------------------------
 
-# Records the public never sees: audit history, importer suggestions, this log itself.
-PRIVATE_MODELS = {"authoritysuggestion", "catalogueversion", "cataloguechange"}
+# Records the public never sees: audit history, importer suggestions, revisions awaiting an
+# editor (catalogue.revisions; publishing one saves the document, which is public), this log.
+PRIVATE_MODELS = {"authoritysuggestion", "catalogueversion", "cataloguechange", "revision"}
 # Name variants and offices change how their owner appears.
 OWNERS = {
     "personname": "person",
@@ -197,13 +198,16 @@ def is_public_change(instance, created=False) -> bool:
     """Whether saving or deleting `instance` can change what a public page shows.
 
     Drafts and documents in review are invisible, and so are their mentions, correspondents,
-    footnotes, scans and themes: editing them changes nothing public. A document that is or
+    footnotes, scans and themes: editing them changes nothing public; nor do a published
+    document's pending scans (catalogue.revisions). A document that is or
     was published, anything attached to one, and authorities, places, themes and collections
     (shown on public pages whatever they are linked to) are public. When in doubt (an unknown
     model, a status not loaded) the answer is yes.
     """
     meta = instance._meta
     if meta.model_name in PRIVATE_MODELS or meta.model_name.startswith("historical"):
+        return False
+    if getattr(instance, "pending", False) is True:  # a page image awaiting an editor
         return False
     if isinstance(instance, Document):
         if instance.status == Status.PUBLISHED:

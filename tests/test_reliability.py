@@ -68,7 +68,8 @@ def probes(db):
 def editor_sets_status(editor, identifier, publish):
     """What an Editor's "Publish" or "Unpublish" list action does, through the admin itself."""
     model_admin = admin.site._registry[Document]
-    request = RequestFactory().post("/admin/catalogue/document/")
+    # "post": the Editor confirmed the withdrawal on the page that says what the public loses
+    request = RequestFactory().post("/admin/catalogue/document/", {"post": "yes"})
     request.user = editor
     request._messages = CookieStorage(request)
     queryset = Document.objects.filter(identifier=identifier)

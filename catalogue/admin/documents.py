@@ -14,6 +14,7 @@ from .forms import (
     UniqueTargetInlineFormSet,
 )
 from .imports import ImportWarningsAdminMixin
+from .revisions import PublishedDocumentGuardMixin, RevisionAdminMixin
 from .scans import DocumentScanUploadMixin, ScanInline
 
 
@@ -41,7 +42,9 @@ class FootnoteInline(admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(ImportWarningsAdminMixin, DocumentScanUploadMixin, CatalogueAdmin):
+class DocumentAdmin(
+    RevisionAdminMixin, ImportWarningsAdminMixin, DocumentScanUploadMixin, CatalogueAdmin
+):
     form = DocumentAdminForm
     # Nine facet counts scan the whole table (1.7 s at a million documents): on request only.
     show_facets = admin.ShowFacets.ALLOW
@@ -184,7 +187,7 @@ class DocumentAdmin(ImportWarningsAdminMixin, DocumentScanUploadMixin, Catalogue
         self.warn_about_footnote_markers(request, form.instance)
 
     def warn_about_footnote_markers(self, request, document):
-        markers = list(document.footnotes.values_list("marker", flat=True))
+        markers = self.footnote_markers(request, document)  # a revision's, when it is one
         without_note, without_marker = mismatched_markers(document.body, markers)
         if without_note:
             messages.warning(
@@ -197,29 +200,8 @@ class DocumentAdmin(ImportWarningsAdminMixin, DocumentScanUploadMixin, Catalogue
                 "Footnotes whose marker is not in the body: " + ", ".join(without_marker),
             )
 
-    def _set_status(self, request, queryset, status):
-        changed = 0
-        for document in queryset.exclude(status=status):
-            document.status = status
-            document.updated_by = request.user
-            document.save()
-            changed += 1
-        return changed
 
-    @admin.action(description="Publish selected documents", permissions=["publish"])
-    def publish(self, request, queryset):
-        changed = self._set_status(request, queryset, Status.PUBLISHED)
-        self.message_user(request, f"Published {changed} document(s).", messages.SUCCESS)
-
-    @admin.action(
-        description="Unpublish selected documents (back to review)", permissions=["publish"]
-    )
-    def unpublish(self, request, queryset):
-        changed = self._set_status(request, queryset, Status.REVIEW)
-        self.message_user(request, f"Withdrew {changed} document(s) from publication.")
-
-
-class DocumentRelatedAdmin(CatalogueAdmin):
+class DocumentRelatedAdmin(PublishedDocumentGuardMixin, CatalogueAdmin):
     """Footnotes, correspondents and mentions also have lists of their own, with history."""
 
     list_select_related = ["document"]

@@ -8,7 +8,13 @@ PUBLISH_PERMISSION = "catalogue.publish_document"
 
 
 class DocumentAdminForm(forms.ModelForm):
-    """Only users with the publish permission may make a document public or withdraw it."""
+    """Only users with the publish permission may make a document public; a published one is
+    withdrawn only with the list action, which says what the public will lose.
+
+    The status is compared with the document's status in the database, not with the form's
+    instance: a history revert builds the form from an old version, whose status ("published",
+    "review") must not publish or withdraw anything.
+    """
 
     can_publish = False  # set per request by DocumentAdmin.get_form
 
@@ -19,20 +25,38 @@ class DocumentAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         status = self.fields.get("status")
-        if status is None or self.can_publish:
+        if status is None:
             return
-        if self.instance.status == Status.PUBLISHED:
+        self.live_status = self.status_in_database()
+        reverted = self.live_status is not None and self.initial.get("status") != self.live_status
+        if reverted and not self.keeps_revert_status():
+            self.initial["status"] = self.live_status  # a revert keeps the status as it is now
+            status.help_text = "The status stays as it is now; only an editor changes it."
+        if self.live_status == Status.PUBLISHED:
             status.disabled = True
-            status.help_text = "Published; only an editor can withdraw it."
-        else:
+            status.help_text = (
+                "Published. An editor withdraws it with the list action “Withdraw selected "
+                "documents from publication”, which says what the public will lose."
+            )
+        elif not self.can_publish:
             status.choices = [c for c in status.choices if c[0] != Status.PUBLISHED]
             status.help_text = "Only an editor can publish; set “In review” when it is ready."
 
+    def status_in_database(self):
+        if self.instance.pk is None:
+            return None
+        rows = Document.objects.filter(pk=self.instance.pk).values_list("status", flat=True)
+        return rows.first()
+
+    def keeps_revert_status(self):
+        """An editor reverting a document that is not published may take the old status."""
+        return self.can_publish and self.live_status not in (None, Status.PUBLISHED)
+
     def clean_status(self):
         status = self.cleaned_data["status"]
-        changed = status != self.instance.status
-        touches_public = Status.PUBLISHED in (status, self.instance.status)
-        if changed and touches_public and not self.can_publish:
+        live = self.live_status or Status.DRAFT
+        touches_public = Status.PUBLISHED in (status, live)
+        if status != live and touches_public and not self.can_publish:
             raise forms.ValidationError("Only an editor may publish or unpublish a document.")
         return status
 

@@ -20,6 +20,7 @@ from catalogue.imaging import ImageRejected, PreparedPage
 from catalogue.models import Rights, Scan
 
 from .base import CatalogueAdmin
+from .revisions import PublishedDocumentGuardMixin
 
 ACCEPT = ",".join([*imaging.MIME_TYPES.values(), *imaging.ACCEPTED_EXTENSIONS])
 UPLOAD_HELP = (
@@ -124,8 +125,8 @@ class ScanInline(admin.TabularInline):
     model = Scan
     form = ScanForm
     extra = 0
-    fields = ["preview", "page", "image", "caption", "rights", "original_filename"]
-    readonly_fields = ["preview", "original_filename"]
+    fields = ["preview", "page", "image", "caption", "rights", "original_filename", "pending"]
+    readonly_fields = ["preview", "original_filename", "pending"]
     ordering = ["page"]
     verbose_name = "page image"
     verbose_name_plural = "page images (change the page numbers to reorder them)"
@@ -373,7 +374,7 @@ class ScanAdminForm(ScanForm):
 
 
 @admin.register(Scan)
-class ScanAdmin(StorageFailureAdminMixin, CatalogueAdmin):
+class ScanAdmin(PublishedDocumentGuardMixin, StorageFailureAdminMixin, CatalogueAdmin):
     form = ScanAdminForm
     fields = ["document", "page", "image", "caption", "rights", "preview", "details"]
     readonly_fields = ["preview", "details"]

@@ -85,7 +85,7 @@ def detail_queryset(documents):
         Prefetch(
             "mentions", queryset=Mention.objects.select_related("person", "organisation", "place")
         ),
-        Prefetch("scans", queryset=Scan.objects.order_by("page")),
+        Prefetch("scans", queryset=Scan.objects.approved().order_by("page")),
         "themes",
         "footnotes",
         *PREFETCH_RELATED,

@@ -18,6 +18,7 @@ from .imports import (  # noqa: F401  (issue 5: the importer's suggestions)
 from .pages import SitePage
 from .people import Office, Organisation, OrganisationName, Person, PersonName
 from .places import Place, PlaceKind, PlaceName
+from .revisions import Revision, RevisionState
 from .scans import Rights, Scan
 from .versions import CatalogueChange, CatalogueVersion
 from .vocabularies import (
@@ -53,6 +54,8 @@ __all__ = [
     "PlaceKind",
     "PlaceName",
     "Priority",
+    "Revision",
+    "RevisionState",
     "Rights",
     "Scan",
     "SitePage",

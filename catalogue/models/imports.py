@@ -19,6 +19,7 @@ from catalogue.text import name_key
 from .documents import Correspondent, CorrespondentRole, Document, Mention
 from .people import Organisation, OrganisationName, Person, PersonName
 from .places import Place, PlaceName
+from .vocabularies import Status
 
 
 class SuggestionKind(models.TextChoices):
@@ -167,11 +168,19 @@ class AuthoritySuggestion(models.Model):
         self.status = status
         self.resolved_at, self.resolved_by = timezone.now(), user
         self.save()
-        self.apply_to_document(record)
+        self.apply_to_document(record, user)
 
-    def apply_to_document(self, record):
-        """Add the correspondent, mention or place of origin this suggestion stood for."""
+    def apply_to_document(self, record, user=None):
+        """Add the correspondent, mention or place of origin this suggestion stood for.
+
+        A published document is not changed unless `user` may publish: the link is then
+        proposed as a revision for an editor (issue 11: one path to the public)."""
         document = self.document
+        if document.status == Status.PUBLISHED and not may_publish(user):
+            from catalogue.revisions import propose_suggested_link
+
+            propose_suggested_link(self, record, user)
+            return
         if self.role == SuggestionRole.PLACE_OF_ORIGIN:
             if document.place_of_origin_id is None:
                 document.place_of_origin = record
@@ -193,6 +202,10 @@ class AuthoritySuggestion(models.Model):
                 **{self.kind: record},
                 defaults={"name_as_printed": self.name_as_printed[:255]},
             )
+
+
+def may_publish(user) -> bool:
+    return user is not None and user.has_perm("catalogue.publish_document")
 
 
 def model_for(kind):

@@ -45,12 +45,16 @@ def may_view_all_scans(user) -> bool:
 
 class ScanQuerySet(models.QuerySet):
     def public(self):
-        """Page images the public may see: those of published documents.
+        """Page images the public may see: those of published documents, except pages still
+        pending (added by someone who may not publish, until an editor publishes the revision).
 
-        Every public view of an image, derivative or original starts here. (Branch `integrity`
-        adds the pending state of scans added to a published document.)
+        Every public view of an image, derivative or original starts here.
         """
-        return self.filter(document__in=Document.objects.published())
+        return self.approved().filter(document__in=Document.objects.published())
+
+    def approved(self):
+        """Scans that are not pending: what a published document shows of its own scans."""
+        return self.filter(pending=False)
 
     def visible_to(self, user):
         """Everything for staff who may view scans; otherwise what the public may see."""
@@ -90,6 +94,12 @@ class Scan(models.Model):
         upload_to="scans/display/", blank=True, editable=False, max_length=255
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    pending = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Added to a published document by someone who may not publish: hidden from "
+        "the public until an editor publishes the revision that holds it.",
+    )
 
     original_filename = models.CharField(
         max_length=255, blank=True, editable=False, help_text="The file name as uploaded."

@@ -11,14 +11,16 @@ def ready_scans(document):
     """The document's scans whose thumbnail and display image exist, in page order.
 
     Uses the document's prefetched scans when the view prefetched them (no extra query).
+    Scans awaiting an editor (`Scan.pending`, catalogue.revisions) are never shown.
     """
-    scans = [scan for scan in document.scans.all() if scan.derivatives_ready]
+    scans = [s for s in document.scans.all() if s.derivatives_ready and not s.pending]
     return sorted(scans, key=lambda scan: scan.page)
 
 
 @register.simple_tag
 def pending_scan_count(document):
-    return sum(1 for scan in document.scans.all() if not scan.derivatives_ready)
+    """Scans whose display image is still being made (not those awaiting an editor)."""
+    return sum(1 for s in document.scans.all() if not s.derivatives_ready and not s.pending)
 
 
 @register.simple_tag

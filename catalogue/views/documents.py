@@ -56,7 +56,7 @@ def list_rows(documents):
     return with_correspondents(
         documents.select_related("place_of_origin")
         .defer("body", "distribution", "editorial_note", "import_warnings")
-        .annotate(has_scans=Exists(Scan.objects.filter(document_id=OuterRef("pk"))))
+        .annotate(has_scans=Exists(Scan.objects.approved().filter(document_id=OuterRef("pk"))))
     )
 
 
@@ -372,7 +372,7 @@ class DocumentDetailView(DetailView):
             published_documents().select_related("collection", "archive", "place_of_origin")
         ).prefetch_related(
             "themes",
-            Prefetch("scans", queryset=Scan.objects.order_by("page")),
+            Prefetch("scans", queryset=Scan.objects.approved().order_by("page")),
             "footnotes",
             Prefetch(
                 "mentions",
