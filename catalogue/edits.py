@@ -81,6 +81,13 @@ def bump_version(model, pk, instance=None) -> None:
         setattr(instance, VERSION_FIELD, rows.values_list(VERSION_FIELD, flat=True).get())
 
 
+def locked_for_saving(queryset):
+    """The records of `queryset`, fresh and locked until the transaction ends (call it in
+    one): a list action saving them neither waits on nor overwrites a form saved meanwhile,
+    which either commits first (then these copies are its version) or waits for the action."""
+    return queryset.model._base_manager.select_for_update().filter(pk__in=queryset.values("pk"))
+
+
 def _part_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return  # fixtures: their owner may not be loaded yet

@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 
 from catalogue import versioning
-from catalogue.edits import edit_token, find_conflict
 from catalogue.models import (
     Collection,
     Correspondent,
@@ -334,6 +333,8 @@ def test_two_saves_at_once_one_waits_and_is_refused():
     version. (SQLite has no row locks; it serialises writers instead.)"""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
+    from catalogue.edits import edit_token, find_conflict
+
     document = make_document(status="draft")
     token = edit_token(Document, document.pk)
     checked, saved, results = threading.Event(), threading.Event(), {}

@@ -1,8 +1,10 @@
 """The document admin: inlines, publishing, footnote-marker checks."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.html import format_html
 
+from catalogue.edits import locked_for_saving
 from catalogue.markers import mismatched_markers
 from catalogue.models import Correspondent, Document, Footnote, Mention, Status
 
@@ -202,11 +204,12 @@ class DocumentAdmin(
 
     def _set_status(self, request, queryset, status):
         changed = 0
-        for document in queryset.exclude(status=status):
-            document.status = status
-            document.updated_by = request.user
-            document.save()
-            changed += 1
+        with transaction.atomic():
+            for document in locked_for_saving(queryset.exclude(status=status)):
+                document.status = status
+                document.updated_by = request.user
+                document.save()
+                changed += 1
         return changed
 
     @admin.action(description="Publish selected documents", permissions=["publish"])
