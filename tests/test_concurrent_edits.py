@@ -364,3 +364,12 @@ def test_two_saves_at_once_one_waits_and_is_refused():
     assert results["first"] is None
     assert results["second"] is not None
     assert Document.objects.get(pk=document.pk).heading == "First"
+
+
+@pytest.mark.parametrize("make", [make_organisation, make_person, make_place, make_collection])
+def test_the_form_carries_a_token_not_the_version_field(archivist_client, make):
+    record = make()
+    form = archivist_client.get(change_url(record)).context["adminform"].form
+    assert "edit_token" in form.fields and "edit_version" not in form.fields
+    add = archivist_client.get(reverse(f"admin:catalogue_{record._meta.model_name}_add"))
+    assert "edit_version" not in add.context["adminform"].form.fields

@@ -79,6 +79,10 @@ class EditVersionAdminMixin:
             form = refusing_for_conflict(form, conflict, request.edit_conflict_files_dropped)
         return form
 
+    def get_exclude(self, request, obj=None):
+        """The version itself is never a form field: the token carries it."""
+        return [*(super().get_exclude(request, obj) or []), VERSION_FIELD]
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or obj.pk is None or _names_field(fieldsets, TOKEN_FIELD):
