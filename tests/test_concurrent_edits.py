@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from catalogue import versioning
 from catalogue.models import (
@@ -31,6 +32,7 @@ from tests.factories import (
     make_place,
     make_staff_user,
 )
+from tests.scan_images import jpeg, stored_files, upload
 
 
 def change_url(obj):
@@ -79,6 +81,10 @@ def form_value(response, name):
     return response.context["adminform"].form[name].value()
 
 
+def changes(edit):
+    return {(change.label.capitalize(), change.before, change.after) for change in edit.fields}
+
+
 def assert_refused(response):
     assert response.status_code == 409
     assert b"Someone else saved this" in response.content
@@ -105,10 +111,14 @@ def test_second_save_of_a_document_is_refused_and_the_first_survives(two_archivi
     # The second person's input is in the form, with a token for the current version.
     assert form_value(refused, "heading") == "Letter to Frunze (copy)"
     assert form_value(refused, "edit_token") != form_value(page_2, "edit_token")
-    # Who changed what, field by field.
+    # Who changed what, field by field, and when.
+    conflict = refused.context["edit_conflict"]
+    assert conflict.people == ["alice"]
+    [edit] = conflict.edits
+    assert edit.when <= timezone.now()
+    assert ("Heading", "Letter to Frunze", "Letter to M. V. Frunze") in changes(edit)
     text = refused.content.decode()
-    assert "alice" in text
-    assert "Letter to M. V. Frunze" in text and "Letter to Frunze" in text
+    assert "alice" in text and "Letter to M. V. Frunze" in text
 
 
 def test_different_fields_changed_still_refused_no_silent_merge(two_archivists, draft):
@@ -136,6 +146,25 @@ def test_saving_the_refused_form_again_is_a_deliberate_overwrite(two_archivists,
     assert again.status_code == 302
     draft.refresh_from_db()
     assert (draft.title, draft.editorial_note) == ("", "Check the date.")
+
+
+def test_a_refused_save_writes_nothing_not_even_uploaded_scans(two_archivists, draft, settings):
+    first, second = two_archivists
+    page_1, page_2 = both_open((first, second), draft)
+    first.post(change_url(draft), post_data(page_1, title="To Frunze"))
+    files_before = stored_files(settings.MEDIA_ROOT)
+
+    refused = second.post(
+        change_url(draft),
+        post_data(page_2, body="Changed too", scan_files=[upload("page-1.jpg", jpeg(seed=3))]),
+    )
+
+    assert_refused(refused)
+    assert not draft.scans.exists()
+    assert stored_files(settings.MEDIA_ROOT) == files_before
+    assert "choose them again" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.body == "Enver is a myth."
 
 
 def test_inline_only_edits_of_one_document_conflict(two_archivists, draft):
@@ -187,7 +216,9 @@ def test_a_list_action_between_load_and_save_is_a_conflict(client, draft, db):
     assert_refused(refused)
     draft.refresh_from_db()
     assert (draft.status, draft.body) == (Status.PUBLISHED, "Enver is a myth.")
-    assert "Published" in refused.content.decode()  # status: In review/Draft → Published
+    [edit] = refused.context["edit_conflict"].edits
+    assert edit.who == "editor-a"
+    assert ("Status", "Draft", "Published") in changes(edit)
 
 
 def test_list_actions_bump_the_version_and_record_the_public_change(editor_client, draft):
