@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from catalogue.models import (
@@ -109,12 +109,24 @@ def _versioned_saved(sender, instance, raw=False, update_fields=None, **kwargs):
         bump_version(sender, instance.pk, instance)
 
 
+def _fixture_loading(sender, instance, raw=False, **kwargs):
+    """A fixture (`load_seed`, `loaddata`) says nothing of versions: its new rows start at 1,
+    and loaded again over rows edited since, it saves over their current version and moves it,
+    like any other save."""
+    if raw and instance.pk is not None:
+        version = current_version(sender, instance.pk)
+        setattr(instance, VERSION_FIELD, 1 if version is None else version)
+
+
 def connect_signals():
     for part in PARTS:
         uid = f"catalogue-edit-version-{part._meta.model_name}"
         post_save.connect(_part_changed, sender=part, dispatch_uid=f"{uid}-save")
         post_delete.connect(_part_changed, sender=part, dispatch_uid=f"{uid}-delete")
     for model in VERSIONED_MODELS:
+        pre_save.connect(
+            _fixture_loading, sender=model, dispatch_uid=f"catalogue-edit-fixture-{model}"
+        )
         post_save.connect(
             _versioned_saved, sender=model, dispatch_uid=f"catalogue-edit-version-{model}"
         )
