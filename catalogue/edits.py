@@ -100,19 +100,28 @@ def _part_changed(sender, instance, raw=False, **kwargs):
     bump_version(owner_model, owner_id, cached)
 
 
+def _is_partial(update_fields) -> bool:
+    return update_fields is not None and VERSION_FIELD not in update_fields
+
+
 def _versioned_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     """`save(update_fields=[...])` without the version (the importer, authority suggestions)
     writes the row without counting: count it here."""
-    if raw or update_fields is None or VERSION_FIELD in update_fields:
+    if raw or not _is_partial(update_fields):
         return
-    if is_versioned(sender):
-        bump_version(sender, instance.pk, instance)
+    instance.__dict__.pop("_concurrency_disabled", None)
+    bump_version(sender, instance.pk, instance)
 
 
-def _fixture_loading(sender, instance, raw=False, **kwargs):
-    """A fixture (`load_seed`, `loaddata`) says nothing of versions: its new rows start at 1,
-    and loaded again over rows edited since, it saves over their current version and moves it,
-    like any other save."""
+def _versioned_saving(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Two saves that cannot overwrite anyone's work pass django-concurrency's check.
+
+    A save of named fields (`update_fields`: the importer, authority suggestions) writes only
+    those, whatever copy it comes from. A fixture (`load_seed`, `loaddata`) says nothing of
+    versions: its new rows start at 1, and loaded again over rows edited since, it saves over
+    their current version and moves it, like any other save."""
+    if _is_partial(update_fields) and not raw:
+        instance._concurrency_disabled = True  # until post_save (_versioned_saved)
     if raw and instance.pk is not None:
         version = current_version(sender, instance.pk)
         setattr(instance, VERSION_FIELD, 1 if version is None else version)
@@ -125,7 +134,7 @@ def connect_signals():
         post_delete.connect(_part_changed, sender=part, dispatch_uid=f"{uid}-delete")
     for model in VERSIONED_MODELS:
         pre_save.connect(
-            _fixture_loading, sender=model, dispatch_uid=f"catalogue-edit-fixture-{model}"
+            _versioned_saving, sender=model, dispatch_uid=f"catalogue-edit-saving-{model}"
         )
         post_save.connect(
             _versioned_saved, sender=model, dispatch_uid=f"catalogue-edit-version-{model}"

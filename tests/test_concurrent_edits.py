@@ -318,6 +318,21 @@ def test_a_save_of_some_fields_moves_the_version(draft):
     document.save()  # the copy in memory followed: no conflict with itself
 
 
+def test_a_save_of_named_fields_from_an_older_copy_writes_them_and_moves_the_version(draft):
+    """What accepting an authority suggestion does (the place of origin of a document whose
+    mention another suggestion of the same name had just added)."""
+    older = Document.objects.get(pk=draft.pk)
+    Document.objects.get(pk=draft.pk).save()
+    ankara = make_place("Ankara")
+    older.place_of_origin = ankara
+    older.save(update_fields=["place_of_origin"])
+    now = Document.objects.get(pk=draft.pk)
+    assert now.place_of_origin == ankara
+    assert now.edit_version == older.edit_version == draft.edit_version + 2
+    older.heading = "Saved again from the same copy"
+    older.save()  # the copy followed the version: not a stale copy
+
+
 def test_a_stale_copy_cannot_be_saved_over_a_newer_one(draft):
     from concurrency.exceptions import RecordModifiedError
 
