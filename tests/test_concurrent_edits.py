@@ -383,7 +383,7 @@ def test_revert_from_history_still_works_and_checks_the_version(archivist_client
 # --- Two transactions at once (PostgreSQL) -----------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_saves_at_once_one_waits_and_is_refused():
     """The check locks the row: a save holding it makes the other wait, then see the new
     version. (SQLite has no row locks; it serialises writers instead.)"""
@@ -429,3 +429,32 @@ def test_the_form_carries_a_token_not_the_version_field(archivist_client, make):
     assert "edit_token" in form.fields and "edit_version" not in form.fields
     add = archivist_client.get(reverse(f"admin:catalogue_{record._meta.model_name}_add"))
     assert "edit_version" not in add.context["adminform"].form.fields
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_saving_at_the_same_moment_one_is_refused():
+    """Two requests at once, each in its own thread, connection and transaction."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    document = make_document(heading="Original", status="draft")
+    clients = [logged_in(make_staff_user(name, "Archivist")) for name in ("alice", "bob")]
+    pages = both_open(clients, document)
+    start, results = threading.Barrier(2, timeout=10), {}
+
+    def save(client, page, heading):
+        start.wait()
+        results[heading] = client.post(change_url(document), post_data(page, heading=heading))
+        connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(client, page, f"Saved by {client_number}"))
+        for client_number, (client, page) in enumerate(zip(clients, pages, strict=True))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    statuses = {heading: response.status_code for heading, response in results.items()}
+    assert sorted(statuses.values()) == [302, 409]
+    [winner] = [heading for heading, status in statuses.items() if status == 302]
+    assert Document.objects.get(pk=document.pk).heading == winner
