@@ -10,6 +10,7 @@ Saving again is then a deliberate choice over the others' work.
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.template.loader import select_template
@@ -91,17 +92,18 @@ class EditVersionAdminMixin:
         first = (name, {**options, "fields": [*options.get("fields", []), TOKEN_FIELD]})
         return [first, *rest]
 
-    def checks_edit_version(self, request, object_id) -> bool:
-        return (
-            request.method == "POST"
-            and object_id is not None
-            and "_saveasnew" not in (request.POST)
-        )
+    def saves_over(self, request, object_id):
+        """The primary key of the record this request saves over, or None (not a save of an
+        existing record, or an id the admin will answer as unknown)."""
+        if request.method != "POST" or object_id is None or "_saveasnew" in request.POST:
+            return None
+        try:
+            return self.model._meta.pk.to_python(object_id)
+        except ValidationError:
+            return None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if not self.checks_edit_version(request, object_id):
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        pk = self._edited_pk(object_id)
+        pk = self.saves_over(request, object_id)
         if pk is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         with transaction.atomic(using=router.db_for_write(self.model)):
@@ -136,8 +138,8 @@ class EditVersionAdminMixin:
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A history revert is a save too: refused over a newer version, then shown again."""
-        pk = self._edited_pk(object_id)
-        if request.method != "POST" or pk is None:
+        pk = self.saves_over(request, object_id)
+        if pk is None:
             return super().history_form_view(request, object_id, version_id, extra_context)
         with transaction.atomic(using=router.db_for_write(self.model)):
             conflict = find_conflict(self.model, pk, request.POST.get(TOKEN_FIELD))
@@ -150,12 +152,6 @@ class EditVersionAdminMixin:
             "Review the version below and revert again.",
         )
         return HttpResponseRedirect(request.get_full_path())
-
-    def _edited_pk(self, object_id):
-        try:
-            return self.model._meta.pk.to_python(object_id)
-        except Exception:  # noqa: BLE001  (a malformed id: the admin answers it as usual)
-            return None
 
 
 def conflict_response(response: TemplateResponse) -> TemplateResponse:
