@@ -15,6 +15,7 @@ from catalogue.models import (
 )
 
 from .base import CatalogueAdmin, count_subquery
+from .edit_conflicts import EditVersionAdminMixin
 
 
 class PersonNameInline(admin.TabularInline):
@@ -55,7 +56,7 @@ class DocumentCountsMixin:
 
 
 @admin.register(Person)
-class PersonAdmin(DocumentCountsMixin, CatalogueAdmin):
+class PersonAdmin(EditVersionAdminMixin, DocumentCountsMixin, CatalogueAdmin):
     link_field = "person"
     list_display = [
         "preferred_name",
@@ -82,7 +83,7 @@ class OrganisationNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(DocumentCountsMixin, CatalogueAdmin):
+class OrganisationAdmin(EditVersionAdminMixin, DocumentCountsMixin, CatalogueAdmin):
     link_field = "organisation"
     list_display = ["name", "abbreviation", "correspondence_count", "mention_count"]
     search_fields = ["name", "abbreviation", "variants__name"]
@@ -98,7 +99,7 @@ class PlaceNameInline(admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(DocumentCountsMixin, CatalogueAdmin):
+class PlaceAdmin(EditVersionAdminMixin, DocumentCountsMixin, CatalogueAdmin):
     link_field = "place"
     correspondence_model = None
     list_display = ["name", "kind", "country", "latitude", "longitude", "mention_count"]

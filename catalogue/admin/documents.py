@@ -7,6 +7,7 @@ from catalogue.markers import mismatched_markers
 from catalogue.models import Correspondent, Document, Footnote, Mention, Status
 
 from .base import CatalogueAdmin
+from .edit_conflicts import EditVersionAdminMixin
 from .forms import (
     PUBLISH_PERMISSION,
     CorrespondentInlineFormSet,
@@ -43,7 +44,11 @@ class FootnoteInline(admin.StackedInline):
 
 @admin.register(Document)
 class DocumentAdmin(
-    RevisionAdminMixin, ImportWarningsAdminMixin, DocumentScanUploadMixin, CatalogueAdmin
+    EditVersionAdminMixin,
+    RevisionAdminMixin,
+    ImportWarningsAdminMixin,
+    DocumentScanUploadMixin,
+    CatalogueAdmin,
 ):
     form = DocumentAdminForm
     # Nine facet counts scan the whole table (1.7 s at a million documents): on request only.

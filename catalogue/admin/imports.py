@@ -20,6 +20,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,6 +28,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from catalogue.edits import locked_for_saving
 from catalogue.importers.persist import FileResult, Outcome, import_page
 from catalogue.importers.text import PageError, check_size, read_limited
 from catalogue.models import AuthoritySuggestion, Collection, SuggestionStatus
@@ -120,11 +122,12 @@ class ImportWarningsAdminMixin:
 
     def resolve_import_warnings(self, request, queryset):
         changed = 0
-        for document in queryset.exclude(import_warnings=[]):
-            document.import_warnings = []
-            document.updated_by = request.user
-            document.save()
-            changed += 1
+        with transaction.atomic():
+            for document in locked_for_saving(queryset.exclude(import_warnings=[])):
+                document.import_warnings = []
+                document.updated_by = request.user
+                document.save()
+                changed += 1
         self.message_user(request, f"Marked the import warnings of {changed} document(s) resolved.")
 
     resolve_import_warnings.short_description = "Mark import warnings as resolved"

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.models import Archive, Collection, Theme
+
+from .edit_conflicts import EditVersionAdminMixin
 
 
 @admin.register(Theme)
@@ -25,7 +28,7 @@ class ArchiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(EditVersionAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "series_title", "archive", "document_count"]
     search_fields = ["title", "series_title"]
     prepopulated_fields = {"slug": ["title"]}

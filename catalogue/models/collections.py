@@ -1,7 +1,9 @@
 """Archives and the collections documents are published in."""
 
+from concurrency.fields import AutoIncVersionField
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Archive(models.Model):
@@ -41,6 +43,10 @@ class Collection(models.Model):
         Archive, on_delete=models.PROTECT, null=True, blank=True, related_name="collections"
     )
     url = models.URLField("web address", blank=True)
+    # Optimistic locking (django-concurrency): every save adds 1 and is refused when the row
+    # moved on since it was loaded; edit forms carry it (see catalogue.edits).
+    edit_version = AutoIncVersionField(help_text="Grows with every save; edit forms carry it.")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]

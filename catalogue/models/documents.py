@@ -1,5 +1,6 @@
 """Documents, their correspondents and the authorities they mention."""
 
+from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -173,6 +174,9 @@ class Document(models.Model):
         editable=False,
         related_name="+",
     )
+    # Optimistic locking (django-concurrency): every save adds 1 and is refused when the row
+    # moved on since it was loaded; edit forms carry it (see catalogue.edits).
+    edit_version = AutoIncVersionField(help_text="Grows with every save; edit forms carry it.")
 
     history = HistoricalRecords(
         excluded_fields=["updated_at", "search_text", "search_vector"], m2m_fields=[themes]
@@ -380,6 +384,7 @@ class Mention(models.Model):
     name_as_printed = models.CharField(
         max_length=255, blank=True, help_text="The spelling in the text, e.g. “angora”."
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["document", "pk"]

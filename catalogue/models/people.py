@@ -1,5 +1,6 @@
 """Persons, organisations and the offices persons held."""
 
+from concurrency.fields import AutoIncVersionField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,9 @@ class Person(models.Model):
     viaf_id = models.CharField("VIAF", max_length=30, blank=True, validators=[viaf_validator])
     # When the record last changed (site maps give it as the page's lastmod).
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic locking (django-concurrency): every save adds 1 and is refused when the row
+    # moved on since it was loaded; edit forms carry it (see catalogue.edits).
+    edit_version = AutoIncVersionField(help_text="Grows with every save; edit forms carry it.")
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = AuthorityQuerySet.as_manager()
@@ -80,6 +84,9 @@ class Organisation(models.Model):
     viaf_id = models.CharField("VIAF", max_length=30, blank=True, validators=[viaf_validator])
     # When the record last changed (site maps give it as the page's lastmod).
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic locking (django-concurrency): every save adds 1 and is refused when the row
+    # moved on since it was loaded; edit forms carry it (see catalogue.edits).
+    edit_version = AutoIncVersionField(help_text="Grows with every save; edit forms carry it.")
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = AuthorityQuerySet.as_manager()
@@ -103,6 +110,7 @@ class OrganisationName(NameVariant):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="variants"
     )
+    history = HistoricalRecords()
 
     class Meta(NameVariant.Meta):
         verbose_name = "name variant"

@@ -1,5 +1,6 @@
 """Places with their historical names (Angora for Ankara)."""
 
+from concurrency.fields import AutoIncVersionField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -53,6 +54,9 @@ class Place(models.Model):
     )
     # When the record last changed (site maps give it as the page's lastmod).
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Optimistic locking (django-concurrency): every save adds 1 and is refused when the row
+    # moved on since it was loaded; edit forms carry it (see catalogue.edits).
+    edit_version = AutoIncVersionField(help_text="Grows with every save; edit forms carry it.")
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = AuthorityQuerySet.as_manager()
