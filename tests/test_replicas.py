@@ -1,0 +1,266 @@
+"""Read replicas (catalogue/routing.py) against a real PostgreSQL streaming replica.
+
+`.ci/run` makes the replica with `.ci/pg-replica` (a second cluster on port 5433 from
+`pg_basebackup`) and passes its server URL in TEST_REPLICA_URL, e.g.
+`TEST_REPLICA_URL=postgres://postgres@127.0.0.1:5433`. Skipped on SQLite, without that variable,
+or when the replica cannot be reached.
+
+The test database Django creates on the primary is replicated to the standby like any other, so
+each test points an extra alias at the same database name on the replica's port, commits its
+data (transactional tests) and waits until the standby has replayed it. Replica lag is made real
+by pausing the standby's WAL replay (`pg_wal_replay_pause()`), resumed after each test.
+"""
+
+import logging
+import os
+import socket
+import time
+from urllib.parse import urlparse
+
+import psycopg
+import pytest
+from django.conf import settings as django_settings
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from catalogue import routing, versioning
+from catalogue.models import Status
+from tests.factories import make_document
+
+REPLICA_URL = os.environ.get("TEST_REPLICA_URL", "")
+ALIAS = "replica_test"
+ON_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+if ON_POSTGRESQL and REPLICA_URL:
+    # Declared before Django sets up the test databases, as a mirror of the primary (so Django
+    # neither creates nor flushes a database through it); the fixture points it at the standby.
+    connections.settings[ALIAS] = {
+        **connections.settings["default"],
+        "TEST": {**connections.settings["default"].get("TEST", {}), "MIRROR": "default"},
+    }
+
+pytestmark = [
+    pytest.mark.replicas,
+    pytest.mark.skipif(not ON_POSTGRESQL, reason="read replicas need PostgreSQL (DATABASE_URL)"),
+    pytest.mark.skipif(
+        not REPLICA_URL,
+        reason="no streaming replica: run .ci/pg-replica and set TEST_REPLICA_URL to its URL",
+    ),
+    pytest.mark.django_db(
+        transaction=True,
+        serialized_rollback=True,
+        databases=["default", ALIAS] if ALIAS in connections.settings else ["default"],
+    ),
+]
+
+
+def replica_server(dbname="postgres"):
+    """A direct connection to the standby (not through Django)."""
+    url = urlparse(REPLICA_URL)
+    return psycopg.connect(
+        host=url.hostname,
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password or None,
+        dbname=dbname,
+        autocommit=True,
+        connect_timeout=3,
+    )
+
+
+@pytest.fixture
+def replica(settings):
+    """The test database as the standby has it, configured as the only read replica."""
+    try:
+        with replica_server() as server:
+            in_recovery = server.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+    except psycopg.Error as error:
+        pytest.skip(f"the replica at {REPLICA_URL} cannot be reached: {error}")
+    if not in_recovery:
+        pytest.skip(f"{REPLICA_URL} is not a standby (pg_is_in_recovery() is false)")
+    url = urlparse(REPLICA_URL)
+    connection = connections[ALIAS]
+    mirrored = connection.settings_dict  # the primary's own settings, once Django mirrored it
+    primary = connections["default"].settings_dict
+    connection.close()
+    connection.settings_dict = {
+        **primary,  # the test database's name
+        "HOST": url.hostname,
+        "PORT": url.port or 5432,
+        "OPTIONS": {**primary.get("OPTIONS", {}), "connect_timeout": 2},
+        "CONN_MAX_AGE": 0,
+    }
+    settings.DATABASE_REPLICAS = [ALIAS]
+    routing.reset_health()
+    yield connection
+    routing.reset_health()
+    connection.close()
+    connection.settings_dict = mirrored
+
+
+@pytest.fixture
+def paused_replay(replica):
+    """Call it to pause the standby's WAL replay; replay resumes after the test."""
+    with replica_server() as server:
+
+        def pause():
+            server.execute("SELECT pg_wal_replay_pause()")
+            wait_for(lambda: replay_state(server) == "paused", "the replay to pause")
+
+        try:
+            yield pause
+        finally:
+            server.execute("SELECT pg_wal_replay_resume()")
+
+
+def replay_state(server):
+    return server.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()[0]
+
+
+def wait_for(condition, what, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout:g} s for {what}")
+        time.sleep(0.05)
+
+
+def wait_until_replicated():
+    """Wait until the standby has replayed the primary's current catalogue version."""
+    needed = versioning.current_version()
+    wait_for(lambda: routing.replica_version(ALIAS) >= needed, f"catalogue version {needed}")
+    connections[ALIAS].close()
+
+
+def status_on_replica(document):
+    with connections[ALIAS].cursor() as cursor:
+        cursor.execute("SELECT status FROM catalogue_document WHERE id = %s", [document.pk])
+        return cursor.fetchone()[0]
+
+
+def catalogue_queries(captured):
+    return [query["sql"] for query in captured if '"catalogue_document"' in query["sql"]]
+
+
+def get_capturing(client, path, **kwargs):
+    """GET `path`; return the response and the document queries run on replica and primary."""
+    with (
+        CaptureQueriesContext(connections[ALIAS]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        response = client.get(path, **kwargs)
+    return response, catalogue_queries(on_replica), catalogue_queries(on_primary)
+
+
+def move_replica_to_a_dead_port(replica):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    replica.close()
+    replica.settings_dict["PORT"] = port  # nothing listens there once the probe is closed
+
+
+def test_public_pages_read_from_a_replica_that_has_caught_up(client, replica):
+    document = make_document(heading="Letter read from the standby")
+    wait_until_replicated()
+
+    response, on_replica, on_primary = get_capturing(client, f"/documents/{document.identifier}/")
+
+    assert response.status_code == 200
+    assert "Letter read from the standby" in response.text
+    assert on_replica, "the document was not read from the replica"
+    assert not on_primary, "the document was read from the primary"
+
+
+def test_a_withdrawn_document_is_never_shown_from_a_lagging_replica(client, replica, paused_replay):
+    withdrawn = make_document(heading="Telegram withdrawn while the standby lags")
+    make_document(heading="Letter that stays published")
+    wait_until_replicated()
+    assert client.get(f"/documents/{withdrawn.identifier}/").status_code == 200
+
+    paused_replay()
+    withdrawn.status = Status.DRAFT
+    withdrawn.save()  # record_change: the primary's catalogue version moves on
+    assert status_on_replica(withdrawn) == Status.PUBLISHED, "the replica should lag"
+
+    page, page_on_replica, _ = get_capturing(client, f"/documents/{withdrawn.identifier}/")
+    listing, listing_on_replica, _ = get_capturing(client, "/documents/")
+
+    assert page.status_code == 404
+    assert listing.status_code == 200
+    assert "Letter that stays published" in listing.text
+    assert "Telegram withdrawn while the standby lags" not in listing.text
+    assert not page_on_replica and not listing_on_replica
+
+
+def test_a_replica_behind_for_longer_than_the_maximum_lag_is_skipped_with_a_warning(
+    client, replica, paused_replay, settings, caplog
+):
+    settings.DATABASE_REPLICA_MAX_LAG = 0.2
+    document = make_document(heading="Letter during a long lag")
+    wait_until_replicated()
+    paused_replay()
+    make_document(heading="Another letter")
+
+    first = client.get(f"/documents/{document.identifier}/")  # behind: read from the primary
+    time.sleep(0.3)
+    with caplog.at_level(logging.WARNING, logger="catalogue.routing"):
+        second = client.get(f"/documents/{document.identifier}/")
+
+    assert first.status_code == second.status_code == 200
+    assert "has been behind the primary's catalogue version" in caplog.text
+    assert routing._health[ALIAS].skip_until > time.monotonic()
+
+
+def test_a_replica_that_is_down_is_skipped_and_the_primary_answers(client, replica, caplog):
+    document = make_document(heading="Letter while the standby is down")
+    move_replica_to_a_dead_port(replica)
+
+    with (
+        caplog.at_level(logging.WARNING, logger="catalogue.routing"),
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        response = client.get(f"/documents/{document.identifier}/")
+
+    assert response.status_code == 200
+    assert "Letter while the standby is down" in response.text
+    assert catalogue_queries(on_primary)
+    assert f"Read replica {ALIAS} cannot be reached" in caplog.text
+
+
+def test_a_replica_that_fails_during_a_request_is_replaced_by_the_primary(client, replica, caplog):
+    document = make_document(heading="Letter when the standby fails mid-request")
+    wait_until_replicated()
+    assert client.get("/documents/").status_code == 200  # the replica is known to be in sync
+    move_replica_to_a_dead_port(replica)
+
+    with caplog.at_level(logging.WARNING, logger="catalogue.routing"):
+        response = client.get(f"/documents/{document.identifier}/")
+
+    assert response.status_code == 200
+    assert "Letter when the standby fails mid-request" in response.text
+    assert f"Read replica {ALIAS} failed during a request" in caplog.text
+
+
+def test_a_browser_that_wrote_reads_from_the_primary(client, replica):
+    document = make_document(heading="Letter after a write")
+    wait_until_replicated()
+
+    wrote = client.post("/documents/", {})  # any unsafe request may have written
+    assert routing.PIN_COOKIE in wrote.cookies
+    response, on_replica, on_primary = get_capturing(client, f"/documents/{document.identifier}/")
+
+    assert response.status_code == 200
+    assert on_primary and not on_replica
+
+
+def test_signed_in_staff_read_from_the_primary(client, replica, archivist):
+    document = make_document(heading="Letter for staff")
+    wait_until_replicated()
+    client.force_login(archivist)
+
+    response, on_replica, on_primary = get_capturing(client, f"/documents/{document.identifier}/")
+
+    assert response.status_code == 200
+    assert on_primary and not on_replica
