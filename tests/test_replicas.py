@@ -32,29 +32,6 @@ ALIAS = "replica_test"
 ON_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
-if ON_POSTGRESQL and REPLICA_URL:
-    # Declared before Django sets up the test databases, as a mirror of the primary (so Django
-    # neither creates nor flushes a database through it); the fixture points it at the standby.
-    connections.settings[ALIAS] = {
-        **connections.settings["default"],
-        "TEST": {**connections.settings["default"].get("TEST", {}), "MIRROR": "default"},
-    }
-
-pytestmark = [
-    pytest.mark.replicas,
-    pytest.mark.skipif(not ON_POSTGRESQL, reason="read replicas need PostgreSQL (DATABASE_URL)"),
-    pytest.mark.skipif(
-        not REPLICA_URL,
-        reason="no streaming replica: run .ci/pg-replica and set TEST_REPLICA_URL to its URL",
-    ),
-    pytest.mark.django_db(
-        transaction=True,
-        serialized_rollback=True,
-        databases=["default", ALIAS] if ALIAS in connections.settings else ["default"],
-    ),
-]
-
-
 def replica_server(dbname="postgres"):
     """A direct connection to the standby (not through Django)."""
     url = urlparse(REPLICA_URL)
@@ -69,16 +46,45 @@ def replica_server(dbname="postgres"):
     )
 
 
-@pytest.fixture
-def replica(settings):
-    """The test database as the standby has it, configured as the only read replica."""
+def why_no_replica() -> str | None:
+    """Why these tests cannot run here, or None."""
+    if not ON_POSTGRESQL:
+        return "read replicas need PostgreSQL (DATABASE_URL)"
+    if not REPLICA_URL:
+        return "no streaming replica: run .ci/pg-replica and set TEST_REPLICA_URL to its URL"
     try:
         with replica_server() as server:
             in_recovery = server.execute("SELECT pg_is_in_recovery()").fetchone()[0]
     except psycopg.Error as error:
-        pytest.skip(f"the replica at {REPLICA_URL} cannot be reached: {error}")
+        return f"the replica at {REPLICA_URL} cannot be reached: {error}"
     if not in_recovery:
-        pytest.skip(f"{REPLICA_URL} is not a standby (pg_is_in_recovery() is false)")
+        return f"{REPLICA_URL} is not a standby (pg_is_in_recovery() is false)"
+    return None
+
+
+NO_REPLICA = why_no_replica()
+if NO_REPLICA is None:
+    # Declared before Django sets up the test databases, as a mirror of the primary (so Django
+    # neither creates nor flushes a database through it); the fixture points it at the standby.
+    connections.settings[ALIAS] = {
+        **connections.settings["default"],
+        "TEST": {**connections.settings["default"].get("TEST", {}), "MIRROR": "default"},
+    }
+
+pytestmark = [
+    pytest.mark.replicas,
+    pytest.mark.skipif(NO_REPLICA is not None, reason=str(NO_REPLICA)),
+    pytest.mark.django_db(
+        transaction=True,
+        serialized_rollback=True,
+        databases=["default", ALIAS] if NO_REPLICA is None else ["default"],
+    ),
+]
+
+
+@pytest.fixture
+def replica(settings):
+    """The test database as the standby has it, configured as the only read replica."""
     url = urlparse(REPLICA_URL)
     connection = connections[ALIAS]
     mirrored = connection.settings_dict  # the primary's own settings, once Django mirrored it
