@@ -218,7 +218,7 @@ def may_read_from_replica(request) -> bool:
     """Whether `request` may read the catalogue from a replica (see the module's docstring)."""
     if not replica_aliases() or request.method not in SAFE_METHODS:
         return False
-    if request.path.startswith("/admin/"):
+    if request.path_info.startswith("/admin/"):
         return False
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and PIN_COOKIE not in cookies
