@@ -7,6 +7,8 @@ ALLOWED_HOSTS  comma-separated host names (default: localhost names when DEBUG)
 MEDIA_ROOT     where uploaded scans are stored (default: var/media)
 STATIC_ROOT    where collectstatic puts files (default: var/static)
 CACHE_URL      redis://host:port/db for a shared cache; default: local memory
+DATABASE_REPLICA_URLS  comma-separated PostgreSQL read replicas of DATABASE_URL (default none)
+DATABASE_REPLICA_MAX_LAG  seconds a replica may stay behind before it is skipped (default 10)
 DISABLE_SERVER_SIDE_CURSORS  "1" behind pgbouncer in transaction mode
 TASKS_BACKEND  "immediate" (default) or "database" (scan derivatives queued for db_worker)
 CACHE_WARMING  "1" to recompute the public pages' counts in a task after each public change
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "catalogue.versioning.CatalogueVersionMiddleware",
+    "catalogue.routing.ReplicaReadMiddleware",  # after the version middleware, before any read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,6 +129,33 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_flag("DISABLE_SERVER_S
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+
+def replica_databases(urls, primary: dict) -> dict:
+    """DATABASES entries (`replica1`, `replica2` …) for read replicas of `primary`: the same
+    options, a short connect timeout (a replica that is down must cost a request little), and
+    in tests a mirror of the primary (Django never creates a test database on a replica)."""
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        replica = dj_database_url.parse(url, conn_max_age=primary.get("CONN_MAX_AGE", 0))
+        replica["OPTIONS"] = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+        replica["OPTIONS"].setdefault("connect_timeout", 2)
+        replica["DISABLE_SERVER_SIDE_CURSORS"] = primary.get("DISABLE_SERVER_SIDE_CURSORS", False)
+        replica["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = replica
+    return replicas
+
+
+# Read replicas (catalogue/routing.py, docs/deployment.md): public pages read the catalogue from
+# a replica that has caught up with the primary's catalogue version. The test suite ignores
+# DATABASE_REPLICA_URLS (tests/test_replicas.py sets up its own replica).
+REPLICA_DATABASES = replica_databases(
+    [] if TESTING else env_list("DATABASE_REPLICA_URLS"), DATABASES["default"]
+)
+DATABASES.update(REPLICA_DATABASES)
+DATABASE_REPLICAS = list(REPLICA_DATABASES)
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "10"))
+DATABASE_ROUTERS = ["catalogue.routing.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
