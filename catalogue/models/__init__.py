@@ -18,6 +18,13 @@ from .imports import (  # noqa: F401  (issue 5: the importer's suggestions)
 from .pages import SitePage
 from .people import Office, Organisation, OrganisationName, Person, PersonName
 from .places import Place, PlaceKind, PlaceName
+from .relations import (
+    DocumentRelation,
+    RelatedDocument,
+    RelationKind,
+    public_relation_prefetches,
+    public_relations,
+)
 from .scans import Rights, Scan
 from .versions import CatalogueChange, CatalogueVersion
 from .vocabularies import (
@@ -39,6 +46,7 @@ __all__ = [
     "CorrespondentRole",
     "Document",
     "DocumentQuerySet",
+    "DocumentRelation",
     "DocumentType",
     "Footnote",
     "FootnoteKind",
@@ -53,6 +61,8 @@ __all__ = [
     "PlaceKind",
     "PlaceName",
     "Priority",
+    "RelatedDocument",
+    "RelationKind",
     "Rights",
     "Scan",
     "SitePage",
@@ -60,4 +70,6 @@ __all__ = [
     "Theme",
     "WithdrawnDocument",
     "on_published_documents",
+    "public_relation_prefetches",
+    "public_relations",
 ]
