@@ -254,6 +254,8 @@ class DocumentListView(TemplateView):
             ),
             chips=active_filter_chips(filterset, params),
             exports=export_links(params),
+            list_network_url=reverse("catalogue:network")
+            + query_string(params, more=None, sort=None),
             export_limit=streaming.export_max(),
             suggestion=search_suggestion(params, terms)
             if terms and not page.paginator.count
