@@ -156,3 +156,10 @@ def test_empty_selection(client, seed):
     html = page(client, date_from="1999").content.decode()
     assert "No published document in this selection" in html
     assert "network-data" not in html
+
+
+def test_empty_form_fields_are_left_out_of_the_letters_links(client, seed):
+    response = page(client, focus=CHICHERIN, theme="", date_from="1921", limit="50")
+    urls = [edge["letters_url"] for edge in graph(response)["edges"]]
+    assert urls and all("theme" not in url and "limit" not in url for url in urls)
+    assert all("date_from=1921" in url and "focus" not in url for url in urls)

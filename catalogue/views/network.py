@@ -92,7 +92,7 @@ class NetworkView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET
+        params = without_empty_values(self.request.GET)
         notices = []
         limit = parse_limit(params, notices)
         focus, focus_key = parse_focus(params, notices)
@@ -135,6 +135,19 @@ class NetworkView(TemplateView):
             + query_string(params, focus=None, limit=None),
         )
         return context
+
+
+def without_empty_values(params):
+    """The query without empty fields (an unchosen theme submits `theme=`), so links and cache
+    keys carry only what was asked."""
+    cleaned = params.copy()
+    for name in list(cleaned):
+        values = [value for value in cleaned.getlist(name) if value.strip()]
+        if values:
+            cleaned.setlist(name, values)
+        else:
+            del cleaned[name]
+    return cleaned
 
 
 def unknown_parameter_notices_for_network(params, filterset):
