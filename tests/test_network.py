@@ -163,3 +163,8 @@ def test_empty_form_fields_are_left_out_of_the_letters_links(client, seed):
     urls = [edge["letters_url"] for edge in graph(response)["edges"]]
     assert urls and all("theme" not in url and "limit" not in url for url in urls)
     assert all("date_from=1921" in url and "focus" not in url for url in urls)
+
+
+def test_robots_keep_crawlers_out_of_filter_combinations(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /network/?" in text.splitlines()
