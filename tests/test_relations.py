@@ -226,3 +226,28 @@ def test_importer_suggests_nothing_for_a_date_alone_or_an_unknown_number(seed):
             collection=target.collection, heading="Test", body=body, status=Status.DRAFT
         )
         assert suggest_references(draft) == []
+
+
+def test_seed_relations_pass_full_clean(seed):
+    relations = list(DocumentRelation.objects.all())
+    assert len(relations) == 2
+    for relation in relations:
+        relation.full_clean()
+        assert not relation.suggested
+
+
+def test_admin_refuses_a_duplicate_with_a_message(seed, editor_client):
+    source = doc("D000001")  # the seed has D000010 same_event D000001
+    url = f"/admin/catalogue/document/{source.pk}/change/"
+    data = post_data(
+        editor_client.get(url),
+        **{
+            "relations_out-TOTAL_FORMS": "1",
+            "relations_out-0-kind": RelationKind.SAME_EVENT,
+            "relations_out-0-target": str(doc("D000010").pk),
+        },
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "already have a relation of this kind" in response.content.decode()
+    assert DocumentRelation.objects.filter(source=source).count() == 0

@@ -11,6 +11,7 @@ from .forms import (
     PUBLISH_PERMISSION,
     CorrespondentInlineFormSet,
     DocumentAdminForm,
+    RelationInlineFormSet,
     UniqueTargetInlineFormSet,
 )
 from .imports import ImportWarningsAdminMixin
@@ -44,6 +45,7 @@ class RelationInline(admin.TabularInline):
     """Relations stated from this document: "this document replies to …"."""
 
     model = DocumentRelation
+    formset = RelationInlineFormSet
     fk_name = "source"
     extra = 0
     fields = ["kind", "target", "note", "suggested"]
