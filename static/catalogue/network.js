@@ -38,12 +38,13 @@
   var cy = window.cytoscape({
     container: container,
     elements: elements,
-    wheelSensitivity: 0.3,
     style: [
       { selector: "node", style: {
         "label": "data(label)", "width": "data(size)", "height": "data(size)",
-        "background-color": "#4a6b8a", "color": "#1a1a1a", "font-size": 11,
-        "text-valign": "bottom", "text-margin-y": 4, "text-wrap": "wrap", "text-max-width": 140
+        "background-color": "#4a6b8a", "color": "#1a1a1a", "font-size": 12,
+        "font-family": "\"Noto Sans\", sans-serif", "text-valign": "bottom", "text-margin-y": 3,
+        "text-wrap": "wrap", "text-max-width": 110, "text-background-color": "#fff",
+        "text-background-opacity": 0.8, "text-background-padding": 1
       } },
       { selector: "node[kind = 'organisation']", style: { "shape": "round-rectangle", "background-color": "#8a6b4a" } },
       { selector: "edge", style: {
@@ -53,7 +54,10 @@
       } },
       { selector: ":selected", style: { "line-color": "#b3261e", "target-arrow-color": "#b3261e", "background-color": "#b3261e" } }
     ],
-    layout: { name: data.nodes.length > 2 ? "cose" : "circle", animate: false, padding: 24 }
+    layout: data.nodes.length > 2 ? {
+      name: "cose", animate: false, padding: 30, randomize: false, nodeRepulsion: function () { return 60000; },
+      idealEdgeLength: function () { return 70; }, nodeOverlap: 30, componentSpacing: 50
+    } : { name: "circle", animate: false, padding: 30 }
   });
 
   function formatDate(iso) {
