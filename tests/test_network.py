@@ -168,3 +168,11 @@ def test_empty_form_fields_are_left_out_of_the_letters_links(client, seed):
 def test_robots_keep_crawlers_out_of_filter_combinations(client):
     text = client.get("/robots.txt").content.decode()
     assert "Disallow: /network/?" in text.splitlines()
+
+
+def test_the_collection_network_is_warmed_after_a_public_change(seed):
+    from catalogue import warming
+
+    assert "/network/" in warming.paths_to_warm()
+    warmed = {w.path: w for w in warming.warm(["/network/"])}
+    assert warmed["/network/"].error == ""
