@@ -118,6 +118,7 @@ class Choices:
     document: str | None = None
     export_person: str | None = None
     export_count: int = 0
+    correspondent: str | None = None  # the most active writer or recipient (issue 15)
 
     def as_dict(self):
         return asdict(self)
@@ -157,6 +158,8 @@ def choose(using="default") -> Choices:
     count = published.count()
     choices.document = middle[count // 2] if count else None
     choices.export_person, choices.export_count = _closest(persons, EXPORT_SIZE)
+    correspondents = _ranked_links(Correspondent.objects.using(using), "person")
+    choices.correspondent = correspondents[0][0] if correspondents else None
     return choices
 
 
@@ -226,6 +229,18 @@ def scenarios(choices: Choices) -> tuple[list[Scenario], list[dict]]:
     if c.person:
         url = reverse("catalogue:person-detail", kwargs={"slug": c.person})
         found.append(Scenario("person", "person", url, f"{c.person}, most mentioned"))
+    # The correspondence network (issue 15), held to the list's targets.
+    network = reverse("catalogue:network")
+    found.append(Scenario("network", "list", network, "whole collection, top 50 pairs"))
+    if c.correspondent:
+        found.append(
+            Scenario(
+                "network_person",
+                "list",
+                f"{network}?{urlencode({'focus': f'person:{c.correspondent}'})}",
+                f"{c.correspondent}, most active correspondent",
+            )
+        )
     url, why = export_url({"person": c.export_person}) if c.export_person else (None, "no data")
     if url:
         found.append(

@@ -36,6 +36,7 @@ class Warmed:
 def paths_to_warm() -> list[str]:
     collections = [collection.get_absolute_url() for collection in Collection.objects.all()]
     paths = [reverse("catalogue:home"), reverse("catalogue:document-list"), *collections]
+    paths.append(reverse("catalogue:network"))  # in the main navigation (issue 15)
     paths += [path for path in settings.CACHE_WARM_PATHS if path not in paths]
     return paths
 

@@ -35,6 +35,17 @@ def test_seed_letter_maps_to_the_expected_item(seed):
         "language": "en",
         "URL": "http://testserver/documents/D000001/",
         "accessed": {"date-parts": [[2025, 1, 15]]},
+        # issue 15: the seed relates the letter to the note announcing Frunze's embassy
+        "custom": {
+            "relations": [
+                {
+                    "relation": "same_event",
+                    "label": "Another record of the same conversation or event",
+                    "id": "D000010",
+                    "URL": "http://testserver/documents/D000010/",
+                }
+            ]
+        },
     }
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from catalogue.markers import mismatched_markers
-from catalogue.models import Correspondent, Document, Footnote, Mention, Status
+from catalogue.models import Correspondent, Document, DocumentRelation, Footnote, Mention, Status
 
 from .base import CatalogueAdmin
 from .edit_conflicts import EditVersionAdminMixin
@@ -12,6 +12,7 @@ from .forms import (
     PUBLISH_PERMISSION,
     CorrespondentInlineFormSet,
     DocumentAdminForm,
+    RelationInlineFormSet,
     UniqueTargetInlineFormSet,
 )
 from .imports import ImportWarningsAdminMixin
@@ -42,6 +43,55 @@ class FootnoteInline(admin.StackedInline):
     autocomplete_fields = ["persons", "places"]
 
 
+class RelationInline(admin.TabularInline):
+    """Relations stated from this document: "this document replies to …"."""
+
+    model = DocumentRelation
+    formset = RelationInlineFormSet
+    fk_name = "source"
+    extra = 0
+    fields = ["kind", "target", "note", "suggested"]
+    autocomplete_fields = ["target"]
+    verbose_name = "relation to another document"
+    verbose_name_plural = "Relations to other documents (stated from this document)"
+
+
+class InverseRelationInline(admin.TabularInline):
+    """Relations stated from other documents, read from this side ("is replied to by …"):
+    shown, never entered twice; edit them on the other document."""
+
+    model = DocumentRelation
+    fk_name = "target"
+    extra = 0
+    can_delete = False
+    fields = ["inverse", "other_document", "note", "suggested"]
+    readonly_fields = fields
+    verbose_name = "relation from another document"
+    verbose_name_plural = "Relations from other documents (edit them there)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="this document")
+    def inverse(self, relation):
+        return relation.inverse_label
+
+    @admin.display(description="document")
+    def other_document(self, relation):
+        return format_html(
+            '<a href="{}">{}</a> {}',
+            relation.source.get_admin_url(),
+            relation.source.identifier,
+            relation.source.display_title[:90],
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
 @admin.register(Document)
 class DocumentAdmin(
     EditVersionAdminMixin,
@@ -53,7 +103,14 @@ class DocumentAdmin(
     form = DocumentAdminForm
     # Nine facet counts scan the whole table (1.7 s at a million documents): on request only.
     show_facets = admin.ShowFacets.ALLOW
-    inlines = [CorrespondentInline, MentionInline, FootnoteInline, ScanInline]
+    inlines = [
+        CorrespondentInline,
+        MentionInline,
+        FootnoteInline,
+        RelationInline,
+        InverseRelationInline,
+        ScanInline,
+    ]
     list_display = [
         "identifier",
         "short_heading",

@@ -1,8 +1,9 @@
 """Forms behind the document admin: publishing rights and inline checks."""
 
 from django import forms
+from django.db.models import Q
 
-from catalogue.models import Document, Status
+from catalogue.models import Document, DocumentRelation, Status
 
 PUBLISH_PERMISSION = "catalogue.publish_document"
 
@@ -96,3 +97,41 @@ class CorrespondentInlineFormSet(UniqueTargetInlineFormSet):
 
     def extra_key(self, form):
         return form.cleaned_data.get("role")
+
+
+DUPLICATE_RELATION = (
+    "These two documents already have a relation of this kind (in one direction or the other)."
+)
+
+
+class RelationInlineFormSet(forms.BaseInlineFormSet):
+    """Relations stated from a document: the database refuses a relation to itself and a second
+    relation of a kind between the same two documents (either way round); say so on the form
+    instead (the admin leaves constraints on the parent's key to the database)."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            target, kind = data.get("target"), data.get("kind")
+            if data.get("DELETE") or target is None or not kind:
+                continue
+            if target.pk == self.instance.pk:
+                form.add_error("target", "A document cannot be related to itself.")
+                continue
+            pair = (min(target.pk, self.instance.pk), max(target.pk, self.instance.pk), kind)
+            if pair in seen or self._stated_elsewhere(form, target, kind):
+                form.add_error("target", DUPLICATE_RELATION)
+            seen.add(pair)
+
+    def _stated_elsewhere(self, form, target, kind) -> bool:
+        if self.instance.pk is None:
+            return False
+        either_way = Q(source=self.instance, target=target) | Q(source=target, target=self.instance)
+        others = DocumentRelation.objects.filter(either_way, kind=kind)
+        if form.instance.pk:
+            others = others.exclude(pk=form.instance.pk)
+        # rows of this same formset being changed are compared through `seen`
+        changed = [f.instance.pk for f in self.forms if f.instance.pk and f is not form]
+        return others.exclude(pk__in=changed).exists()

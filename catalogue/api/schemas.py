@@ -81,6 +81,18 @@ class SourceNote(Schema):
     gloss: str | None = None
 
 
+class RelatedDocument(Schema):
+    """Another published document and how this one relates to it, read from this side."""
+
+    relation: str  # replies_to, replied_to_by, encloses, enclosed_in, same_event, refers_to …
+    label: str
+    identifier: str
+    title: str
+    url: str
+    api_url: str
+    note: str = ""
+
+
 class DocumentDetail(DocumentSummary):
     place_of_origin: Link | None = None
     place_of_origin_as_written: str = ""
@@ -104,6 +116,7 @@ class DocumentDetail(DocumentSummary):
     persons_mentioned: list[Link]
     organisations_mentioned: list[Link]
     places_mentioned: list[Link]
+    related: list[RelatedDocument]
     csl: dict
     citation_downloads: dict[str, str]
 

@@ -6,7 +6,13 @@ from django.urls import reverse
 
 from catalogue.citations.csl import PREFETCH_RELATED, csl_item
 from catalogue.citations.formats import FORMATS
-from catalogue.models import Correspondent, Mention, Scan
+from catalogue.models import (
+    Correspondent,
+    Mention,
+    Scan,
+    public_relation_prefetches,
+    public_relations,
+)
 from catalogue.sourcenotes import gloss
 from catalogue.views.documents import AUTHOR_ROLES
 
@@ -89,6 +95,7 @@ def detail_queryset(documents):
         "themes",
         "footnotes",
         *PREFETCH_RELATED,
+        *public_relation_prefetches(),
     )
 
 
@@ -131,6 +138,19 @@ def _mentioned(request, mentions, kind):
     return [link(request, kind, target) for target in sorted(found, key=str)]
 
 
+def _related(request, row) -> dict:
+    other = row.document
+    return {
+        "relation": row.key,
+        "label": row.label,
+        "identifier": other.identifier,
+        "title": other.display_title,
+        "url": absolute(request, other.get_absolute_url()),
+        "api_url": absolute(request, api_path("document-detail", identifier=other.identifier)),
+        "note": row.note,
+    }
+
+
 def document_detail(request, document) -> dict:
     mentions = list(document.mentions.all())
     url = absolute(request, document.get_absolute_url())
@@ -160,6 +180,7 @@ def document_detail(request, document) -> dict:
         "persons_mentioned": _mentioned(request, mentions, "person"),
         "organisations_mentioned": _mentioned(request, mentions, "organisation"),
         "places_mentioned": _mentioned(request, mentions, "place"),
+        "related": [_related(request, row) for row in public_relations(document)],
         "csl": csl_item(document, url=url),
         "citation_downloads": {
             key: absolute(

@@ -39,13 +39,20 @@ import re
 from django.core.exceptions import ValidationError
 
 from catalogue.dates import Precision, parse_date_range
-from catalogue.models import CorrespondentRole, DocumentType, Language
+from catalogue.models import (
+    CorrespondentRole,
+    DocumentType,
+    Language,
+    public_relation_prefetches,
+    public_relations,
+)
 
 CORRESPONDENCE_TYPES = {DocumentType.LETTER, DocumentType.TELEGRAM, DocumentType.NOTE}
 
 # The related rows the mapping reads.
 SELECT_RELATED = ("collection", "collection__archive", "archive")
 PREFETCH_RELATED = ("correspondents__person", "correspondents__organisation")
+# Relations between documents are prefetched by for_citation (public ones only).
 # Long texts the mapping never reads: a bulk export would otherwise fetch every body.
 UNREAD = ("body", "search_text", "search_vector", "editorial_note", "import_warnings")
 
@@ -53,7 +60,9 @@ UNREAD = ("body", "search_text", "search_vector", "editorial_note", "import_warn
 def for_citation(queryset):
     """The queryset with what csl_item reads joined or prefetched: a constant number of queries."""
     return (
-        queryset.select_related(*SELECT_RELATED).prefetch_related(*PREFETCH_RELATED).defer(*UNREAD)
+        queryset.select_related(*SELECT_RELATED)
+        .prefetch_related(*PREFETCH_RELATED, *public_relation_prefetches())
+        .defer(*UNREAD)
     )
 
 
@@ -235,5 +244,27 @@ def csl_item(document, *, url: str, accessed: datetime.date | None = None) -> di
         "language": csl_language(document.translation_language),
         "URL": url,
         "accessed": date_parts_of(accessed),
+        "custom": _relations(document, url),
     }
     return {key: value for key, value in item.items() if value}
+
+
+def _relations(document, url: str) -> dict:
+    """Relations to other published documents. CSL has no variable for them (``references``
+    is a legal case's procedural history, and the Chicago styles print it), so they go into
+    CSL-JSON's ``custom`` object, which carries data no style prints."""
+    related = public_relations(document)
+    if not related:
+        return {}
+    base = url.removesuffix(document.get_absolute_url())
+    return {
+        "relations": [
+            {
+                "relation": row.key,
+                "label": row.label,
+                "id": row.document.identifier,
+                "URL": base + row.document.get_absolute_url(),
+            }
+            for row in related
+        ]
+    }

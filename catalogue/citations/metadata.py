@@ -84,6 +84,17 @@ def _schema_person(name: dict) -> dict:
     }
 
 
+# Relations between documents (CSL-JSON ``custom.relations``) as schema.org properties of a
+# CreativeWork. schema.org has none for "is replied to by", "is referred to by" or "another
+# record of the same event"; those stay on the page and in the API.
+SCHEMA_RELATIONS = {
+    "replies_to": "parentItem",  # "the parent of a question, answer or item in general"
+    "encloses": "hasPart",
+    "enclosed_in": "isPartOf",
+    "refers_to": "citation",
+}
+
+
 def json_ld(item: dict, title: str = "") -> dict:
     data = {
         "@context": "https://schema.org",
@@ -104,6 +115,16 @@ def json_ld(item: dict, title: str = "") -> dict:
         else None,
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
     }
+    for relation in item.get("custom", {}).get("relations", []):
+        prop = SCHEMA_RELATIONS.get(relation["relation"])
+        if prop:
+            linked = {"@id": relation["URL"], "identifier": relation["id"]}
+            present = data.get(prop)
+            data[prop] = (
+                [*(present if isinstance(present, list) else [present]), linked]
+                if present
+                else [linked]
+            )
     if item.get("archive"):
         data["holdingArchive"] = {
             "@type": "ArchiveOrganization",

