@@ -220,6 +220,13 @@ if MEDIA_SERVER not in ("django", "nginx", "apache"):
     raise ValueError("MEDIA_SERVER must be one of django, nginx, apache.")
 MEDIA_INTERNAL_URL = os.environ.get("MEDIA_INTERNAL_URL", "/protected-media/")
 
+# The derived facet index of each app server (catalogue/catalogue_index.py): counts facets with
+# numpy instead of GROUP BY; CATALOGUE_INDEX=0 counts in SQL. `build_catalogue_index` writes it
+# to CATALOGUE_INDEX_DIR, from where a restarted server loads it and catches up.
+CATALOGUE_INDEX = env_flag("CATALOGUE_INDEX", default=True)
+CATALOGUE_INDEX_DIR = os.environ.get("CATALOGUE_INDEX_DIR", str(VAR_DIR / "catalogue-index"))
+CATALOGUE_INDEX_BACKGROUND = env_flag("CATALOGUE_INDEX_BACKGROUND", default=True)
+
 # While the database cannot be reached, pages answer 503 with this Retry-After (seconds).
 DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
 
