@@ -30,6 +30,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -101,14 +102,19 @@ class CatalogueIndex:
     links: dict[str, tuple[np.ndarray, np.ndarray]]  # name: (positions, values)
     built_seconds: float = 0.0
     searches: OrderedDict = field(default_factory=OrderedDict)  # key: (terms, sorted ids)
+    totals: dict = field(default_factory=dict)  # column: counts over every published document
 
     @property
     def size(self) -> int:
         return len(self.ids)
 
-    @property
+    @cached_property
     def published(self) -> np.ndarray:
         return self.status_mask([Status.PUBLISHED])
+
+    @cached_property
+    def published_count(self) -> int:
+        return int(self.published.sum())
 
     def status_mask(self, statuses) -> np.ndarray:
         vocabulary = self.vocabularies["status"]
@@ -146,6 +152,21 @@ class CatalogueIndex:
             mask[positions[np.isin(linked, values)]] = True
             return mask
         return np.isin(self.column(name), values)
+
+    def published_counts(self, name, mask) -> np.ndarray:
+        """Documents in `mask` (published documents) per value of `name`. Every published
+        document: counted once per index and kept; most of them: the total minus the count of
+        those left out (the complement is the smaller scan)."""
+        matching = int(mask.sum())
+        if name not in self.totals and matching * 2 > self.published_count:
+            self.totals[name] = self.counts(name, self.published)
+        if matching == self.published_count:
+            return self.totals[name]
+        if matching * 2 > self.published_count:
+            total = self.totals[name]
+            left_out = self.counts(name, self.published & ~mask)
+            return total - np.pad(left_out, (0, max(0, len(total) - len(left_out))))
+        return self.counts(name, mask)
 
     def counts(self, name, mask) -> np.ndarray:
         """Documents in `mask` per value of `name` (index: the value or its code)."""
@@ -238,10 +259,12 @@ DOCUMENT_COLUMNS = (
 
 
 def _select(using, table_model, columns, where_ids=None, id_column="document_id"):
+    """Rows of `columns` (names, or SQL expressions given as ("sql",)) of a table."""
     connection = connections[using]
     quote = connection.ops.quote_name
     table = quote(table_model._meta.db_table)
-    sql = f"SELECT {', '.join(quote(c) for c in columns)} FROM {table}"
+    listed = ", ".join(c[0] if isinstance(c, tuple) else quote(c) for c in columns)
+    sql = f"SELECT {listed} FROM {table}"
     params = []
     if where_ids is not None:
         if not where_ids:
@@ -256,18 +279,37 @@ def _select(using, table_model, columns, where_ids=None, id_column="document_id"
     return rows
 
 
+def _roles(roles) -> str:
+    return ", ".join(f"'{role}'" for role in roles)  # fixed vocabulary codes, not input
+
+
 def _read_rows(using, document_ids=None) -> _Rows:
     """Every document's facet values (or those of `document_ids`): five queries."""
     ids = None if document_ids is None else sorted(document_ids)
     themes = Document.themes.through
+    role = (
+        f"(CASE WHEN role IN ({_roles(AUTHORS)}) THEN 1 "
+        f"WHEN role IN ({_roles(RECIPIENTS)}) THEN 2 ELSE 0 END)",
+    )
     return _Rows(
         documents=_select(using, Document, DOCUMENT_COLUMNS, ids, id_column="id"),
         themes=_select(using, themes, ("document_id", "theme_id"), ids),
         mentions=_select(
-            using, Mention, ("document_id", "person_id", "organisation_id", "place_id"), ids
+            using,
+            Mention,
+            (
+                "document_id",
+                ("COALESCE(person_id, 0)",),
+                ("COALESCE(organisation_id, 0)",),
+                ("COALESCE(place_id, 0)",),
+            ),
+            ids,
         ),
         correspondents=_select(
-            using, Correspondent, ("document_id", "role", "person_id", "organisation_id"), ids
+            using,
+            Correspondent,
+            ("document_id", role, ("COALESCE(person_id, 0)",), ("COALESCE(organisation_id, 0)",)),
+            ids,
         ),
         scanned=_select(using, Scan, ("document_id",), ids),
     )
@@ -330,34 +372,31 @@ def _document_arrays(rows, vocabularies) -> dict:
     }
 
 
-def _link_pairs(rows: _Rows) -> dict[str, list[tuple[int, int]]]:
-    """(document id, value) pairs of every link set, each pair once."""
-    pairs = {name: set() for name in LINKS}
-    pairs["theme"].update(rows.themes)
-    for document_id, person_id, organisation_id, place_id in rows.mentions:
-        for name, value in (
-            ("person", person_id),
-            ("organisation", organisation_id),
-            ("place", place_id),
-        ):
-            if value is not None:
-                pairs[name].add((document_id, value))
-    for document_id, role, person_id, organisation_id in rows.correspondents:
-        name = "author" if role in AUTHORS else "recipient" if role in RECIPIENTS else None
-        if name is None:
-            continue
-        if person_id is not None:
-            pairs[name].add((document_id, agent_code("person", person_id)))
-        elif organisation_id is not None:
-            pairs[name].add((document_id, agent_code("organisation", organisation_id)))
-    return pairs
+def _table(rows, width) -> np.ndarray:
+    return np.array(rows, dtype=np.int64).reshape(-1, width)
 
 
-def _pairs_array(pairs) -> tuple[np.ndarray, np.ndarray]:
-    if not pairs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    array = np.array(sorted(pairs), dtype=np.int64)
-    return array[:, 0], array[:, 1]
+def _link_pairs(rows: _Rows) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(document ids, values) of every link set, each pair once, in document order."""
+    themes, mentions = _table(rows.themes, 2), _table(rows.mentions, 4)
+    correspondents = _table(rows.correspondents, 4)
+    pairs = {"theme": (themes[:, 0], themes[:, 1])}
+    for column, name in ((1, "person"), (2, "organisation"), (3, "place")):
+        linked = mentions[mentions[:, column] > 0]
+        pairs[name] = (linked[:, 0], linked[:, column])
+    agents = np.where(
+        correspondents[:, 2] > 0, correspondents[:, 2] * 2, correspondents[:, 3] * 2 + 1
+    )
+    agents[(correspondents[:, 2] == 0) & (correspondents[:, 3] == 0)] = -1
+    for role, name in ((1, "author"), (2, "recipient")):
+        chosen = (correspondents[:, 1] == role) & (agents >= 0)
+        pairs[name] = (correspondents[chosen, 0], agents[chosen])
+    return {name: _unique_pairs(*pair) for name, pair in pairs.items()}
+
+
+def _unique_pairs(documents, values) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.unique((documents.astype(np.int64) << 32) | values.astype(np.int64))
+    return keys >> 32, keys & 0xFFFFFFFF
 
 
 def build(using: str = DEFAULT_DB_ALIAS) -> CatalogueIndex:
@@ -370,8 +409,7 @@ def build(using: str = DEFAULT_DB_ALIAS) -> CatalogueIndex:
     columns = _document_arrays(rows.documents, vocabularies)
     ids = columns.pop("ids")
     links = {}
-    for name, pairs in _link_pairs(rows).items():
-        document_ids, values = _pairs_array(pairs)
+    for name, (document_ids, values) in _link_pairs(rows).items():
         at = np.searchsorted(ids, document_ids)
         known = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == document_ids)
         links[name] = (at[known], values[known])
@@ -439,11 +477,10 @@ def _apply(index: CatalogueIndex, changed: list[int], rows: _Rows) -> CatalogueI
         scans=merged(index.scans, np.array([pk in scanned for pk in fresh["ids"]], dtype=bool)),
         links={},
     )
-    for name, pairs in _link_pairs(rows).items():
+    for name, (document_ids, new_values) in _link_pairs(rows).items():
         positions, values = index.links[name]
         moved = old_to_new[positions]
         kept = moved >= 0
-        document_ids, new_values = _pairs_array(pairs)
         updated.links[name] = (
             np.concatenate([moved[kept], updated.positions(document_ids)]),
             np.concatenate([values[kept], new_values]),
@@ -730,7 +767,7 @@ class _Counted:
         self.name, self.facet, self.selected, self.limit = name, facet, selected, limit
         self.mask, self.index = mask, index
         self.column = COLUMNS[name]
-        self.counts = index.counts(self.column, mask)
+        self.counts = index.published_counts(self.column, mask)
         self.wanted = {}  # SlugLookup: ids
         if isinstance(facet, AgentFacet):
             keys = [agent_code(kind, pk) for kind, pk in (c.key for c in selected)]
