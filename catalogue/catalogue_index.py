@@ -64,7 +64,15 @@ INLINE_BUILD_LIMIT = 50_000  # documents: a larger catalogue is (re)built in a t
 SEARCH_MEMO_SIZE = 16
 CHUNK = 50_000
 
-SCALAR_CODES = ("doc_type", "classification", "original_language", "status")
+SCALAR_CODES = (
+    "doc_type",
+    "classification",
+    "original_language",
+    "status",
+    "priority",
+    "date_precision",
+    "is_extract",
+)
 LINKS = ("theme", "person", "place", "organisation", "author", "recipient")
 # Facet names of catalogue.filters.DocumentFilter and the column each counts.
 COLUMNS = {
@@ -255,6 +263,9 @@ DOCUMENT_COLUMNS = (
     "place_of_origin_id",
     "date_start",
     "date_end",
+    "priority",
+    "date_precision",
+    "is_extract",
 )
 
 

@@ -283,3 +283,45 @@ def test_list_and_search_query_counts_do_not_grow_with_documents(
         assert b"document-row" in response.content
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def _admin_facets(client, query):
+    response = client.get("/admin/catalogue/document/?_facets=1&" + query)
+    assert response.status_code == 200
+    changelist = response.context["cl"]
+    shown = {
+        spec.title: [choice["display"] for choice in spec.choices(changelist)]
+        for spec in changelist.filter_specs
+    }
+    return changelist.result_count, shown
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "doc_type__exact=letter",
+        "status__exact=draft",
+        "q=grain",
+        "q=grain&doc_type__exact=note",
+    ],
+)
+def test_admin_facets_from_the_index_equal_djangos_counts(
+    corpus, archivist_client, settings, query
+):
+    theme = corpus["themes"][0]
+    query = query or f"themes__id__exact={theme.pk}"
+    indexed = _admin_facets(archivist_client, query)
+    settings.CATALOGUE_INDEX = False
+    in_sql = _admin_facets(archivist_client, query)
+    for title in indexed[1]:
+        assert indexed[1][title] == in_sql[1][title], title
+    assert indexed == in_sql
+    assert any("(" in display for shown in indexed[1].values() for display in shown)
+
+
+def test_admin_facets_count_drafts_edited_after_the_index_was_built(corpus, archivist_client):
+    _admin_facets(archivist_client, "")
+    make_document(status=Status.DRAFT, doc_type=DocumentType.TELEGRAM)  # no public change
+    count, shown = _admin_facets(archivist_client, "status__exact=draft")
+    assert count == Document.objects.exclude(status=Status.PUBLISHED).count()
