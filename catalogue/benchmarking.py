@@ -560,6 +560,27 @@ def _time_warming() -> list[dict]:
     ]
 
 
+def _build_index(using) -> dict:
+    """Build the facet index the pages count with (catalogue.catalogue_index), as an app
+    server does at start, timed; and the delay from a public change to the index catching up."""
+    from catalogue import catalogue_index, versioning
+
+    index = catalogue_index.build(using)
+    catalogue_index.install(index, using)
+    document = Document.objects.using(using).published().order_by("pk").first()
+    caught_up_ms = None
+    if document is not None:
+        versioning.record_change("document", [document.pk], using=using)  # as an edit does
+        started = time.perf_counter()
+        current = catalogue_index.current_index(using)
+        caught_up_ms = round((time.perf_counter() - started) * 1000, 1) if current else None
+    return {
+        "documents": index.size,
+        "build_seconds": round(index.built_seconds, 1),
+        "catch_up_ms": caught_up_ms,
+    }
+
+
 def run_benchmark(run: Run) -> dict:
     """Measure every scenario; return the report (also what is written as JSON)."""
     started = datetime.datetime.now(datetime.UTC)
@@ -572,6 +593,7 @@ def run_benchmark(run: Run) -> dict:
             raise ValueError("Unknown pages: " + ", ".join(sorted(unknown)))
         found = [scenario for scenario in found if scenario.name in run.pages]
         skipped = [skip for skip in skipped if skip["name"] in run.pages]
+    index = _build_index(run.using)
     warming = [] if run.clear_cache else _time_warming()
     public, admin = Client(raise_request_exception=False), Client(raise_request_exception=False)
     user = _superuser(run.using)
@@ -599,6 +621,7 @@ def run_benchmark(run: Run) -> dict:
             "floor_factor": FLOOR_FACTOR,
         },
         "choices": choices.as_dict(),
+        "catalogue_index": index,
         "warming": warming,
         "results": [asdict(result) for result in results],
         "skipped": skipped,

@@ -63,6 +63,7 @@ CATCH_UP_LIMIT = 5000  # changed documents applied in place; beyond, a rebuild
 INLINE_BUILD_LIMIT = 50_000  # documents: a larger catalogue is (re)built in a thread
 SEARCH_MEMO_SIZE = 16
 CHUNK = 50_000
+FORMAT = 2  # of the file written by CatalogueIndex.save; another format is not read
 
 SCALAR_CODES = (
     "doc_type",
@@ -559,7 +560,7 @@ def index_path(using: str = DEFAULT_DB_ALIAS) -> Path | None:
     if not directory:
         return None
     name = str(connections[using].settings_dict["NAME"]).replace("/", "_")
-    return Path(directory) / f"{connections[using].vendor}-{name}.npz"
+    return Path(directory) / f"{connections[using].vendor}-{name}-v{FORMAT}.npz"
 
 
 def forget(using: str | None = None) -> None:
