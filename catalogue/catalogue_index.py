@@ -852,3 +852,33 @@ def _labels(counted) -> dict:
 class _ByLookup(dict):
     def __missing__(self, lookup):
         return self[(lookup.model, lookup.label_field)]
+
+
+def first_of_group(list_url: str, size: int, using=DEFAULT_DB_ALIAS):
+    """For an authority page's group of documents, given as its filtered list URL
+    ("/documents/?author=person%3Achicherin"): (count, ids of the candidates for its first
+    `size` documents in date order: every document starting on or before the size-th start
+    day), or None when the index cannot answer."""
+    from urllib.parse import urlsplit
+
+    from django.http import QueryDict
+
+    from catalogue.filters import DocumentFilter
+
+    params = QueryDict(urlsplit(list_url).query)
+    if len(params) != 1 or next(iter(params)) not in COLUMNS:
+        return None
+    index = current_index(using)
+    if index is None:
+        return None
+    filterset = DocumentFilter(params, queryset=Document.objects.using(using).published())
+    masks = filter_masks(index, filterset, using)
+    if not masks:
+        return None
+    mask = _combined(index.published, masks)
+    positions = np.flatnonzero(mask)
+    days = index.day_start[positions]
+    if len(days) > size:
+        last = np.partition(days, size - 1)[size - 1]
+        positions = positions[days <= last]
+    return len(np.flatnonzero(mask)), [int(pk) for pk in index.ids[positions]]

@@ -325,3 +325,22 @@ def test_admin_facets_count_drafts_edited_after_the_index_was_built(corpus, arch
     make_document(status=Status.DRAFT, doc_type=DocumentType.TELEGRAM)  # no public change
     count, shown = _admin_facets(archivist_client, "status__exact=draft")
     assert count == Document.objects.exclude(status=Status.PUBLISHED).count()
+
+
+def test_authority_pages_count_from_the_index_and_drop_a_withdrawn_document(corpus, client):
+    person = corpus["persons"][0]
+    mentioning = Document.objects.published().filter(mentions__person=person)
+    expected = mentioning.count()
+    response = client.get(person.get_absolute_url())
+    groups = {group.key: group for group in response.context["groups"]}
+    assert groups["mentioned"].count == expected
+    first = list(mentioning.order_by("date_start", "identifier")[:10])
+    assert [d.pk for d in groups["mentioned"].documents] == [d.pk for d in first]
+    withdrawn = first[0]
+    withdrawn.status = Status.DRAFT
+    withdrawn.save()
+    response = client.get(person.get_absolute_url())
+    groups = {group.key: group for group in response.context["groups"]}
+    assert groups["mentioned"].count == expected - 1
+    assert withdrawn.pk not in [d.pk for d in groups["mentioned"].documents]
+    assert catalogue_index.current_index().version == versioning.current_version()
