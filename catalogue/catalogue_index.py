@@ -167,12 +167,12 @@ class CatalogueIndex:
         document: counted once per index and kept; most of them: the total minus the count of
         those left out (the complement is the smaller scan)."""
         matching = int(mask.sum())
-        if name not in self.totals and matching * 2 > self.published_count:
-            self.totals[name] = self.counts(name, self.published)
-        if matching == self.published_count:
-            return self.totals[name]
         if matching * 2 > self.published_count:
+            if name not in self.totals:
+                self.totals[name] = self.counts(name, self.published)
             total = self.totals[name]
+            if matching == self.published_count:
+                return total
             left_out = self.counts(name, self.published & ~mask)
             return total - np.pad(left_out, (0, max(0, len(total) - len(left_out))))
         return self.counts(name, mask)
