@@ -53,6 +53,9 @@ class BoundedRanking:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             return self[window : window + 1][0]
+        return LazyRows(lambda: self.rows(window))
+
+    def rows(self, window) -> list:
         if self.candidates is None:
             return list(self.shape(self.filterset.qs)[window])
         start, stop = window.start or 0, window.stop
@@ -65,3 +68,23 @@ class BoundedRanking:
             others = date_order(self.filterset.qs.exclude(pk__in=self.candidates))
             found += list(self.shape(others)[max(start - ranked, 0) : stop - ranked])
         return found
+
+
+class LazyRows:
+    """A page's rows, loaded on first use: a page whose rendering is cached loads none."""
+
+    def __init__(self, load):
+        self.load = load
+
+    @cached_property
+    def rows(self) -> list:
+        return self.load()
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, item):
+        return self.rows[item]

@@ -344,3 +344,17 @@ def test_authority_pages_count_from_the_index_and_drop_a_withdrawn_document(corp
     assert groups["mentioned"].count == expected - 1
     assert withdrawn.pk not in [d.pk for d in groups["mentioned"].documents]
     assert catalogue_index.current_index().version == versioning.current_version()
+
+
+def test_bounded_ranking_lists_every_match_once(corpus, client, monkeypatch):
+    from catalogue import ranking
+
+    monkeypatch.setattr(ranking, "RANK_CANDIDATES", 3)
+    matching = filterset("q=grain").qs.count()
+    assert matching > 3 + 20  # candidates ranked, the others in date order, over two pages
+    shown = []
+    for page in (1, 2):
+        response = client.get(f"/documents/?q=grain&page={page}")
+        shown += [d.pk for d in response.context["page_obj"].object_list]
+    assert len(shown) == len(set(shown)) == matching
+    assert set(shown) == set(filterset("q=grain").qs.values_list("pk", flat=True))
