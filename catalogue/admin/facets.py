@@ -9,6 +9,8 @@ with ILIKE over the bodies: 69–81 s per request at 100,000 documents with a se
   partial index of unpublished documents. Filters the index cannot read fall back to Django.
 """
 
+import functools
+
 from django.contrib.admin.filters import (
     BooleanFieldListFilter,
     ChoicesFieldListFilter,
@@ -18,7 +20,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-from catalogue import catalogue_index, search
+from catalogue import catalogue_index, search, versioning
 from catalogue.models import Status
 
 # Admin filter field: index column.
@@ -83,7 +85,7 @@ def published_mask(index, changelist, leave_out=()):
             mask &= empty if values[-1] in ("1", "True", "true") else ~empty
         else:
             mask &= _value_mask(index, field, values)
-    terms = search.SearchTerms.parse(changelist.query) if changelist.query else None
+    terms = parsed(changelist.query) if changelist.query else None
     if changelist.query and (not terms or not _full_text(changelist.queryset)):
         return None  # Django's own search (SQLite): its matches are not the catalogue's
     if terms:
@@ -167,6 +169,17 @@ class IndexedCountPaginator(Paginator):
         return int(mask.sum()) + self.object_list.exclude(status=Status.PUBLISHED).count()
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(search_term, version):
+    return search.SearchTerms.parse(search_term)
+
+
+def parsed(search_term) -> "search.SearchTerms":
+    """The search terms with their name variants, looked up once per catalogue version (every
+    facet of the changelist searches again)."""
+    return _parsed(search_term, versioning.current_version())
+
+
 def _full_text(queryset) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
@@ -176,7 +189,7 @@ def full_text_search(queryset, search_term):
     full-text search over every status, or an identifier; None elsewhere."""
     if not _full_text(queryset) or not search_term.strip():
         return None
-    terms = search.SearchTerms.parse(search_term)
+    terms = parsed(search_term)
     if not terms:
         return None
     by_identifier = queryset.filter(identifier=search_term.strip())
