@@ -358,3 +358,12 @@ def test_bounded_ranking_lists_every_match_once(corpus, client, monkeypatch):
         shown += [d.pk for d in response.context["page_obj"].object_list]
     assert len(shown) == len(set(shown)) == matching
     assert set(shown) == set(filterset("q=grain").qs.values_list("pk", flat=True))
+
+
+def test_admin_filter_on_one_theme_needs_no_distinct(corpus, archivist_client):
+    theme = corpus["themes"][0]
+    with CaptureQueriesContext(connection) as queries:
+        count, _ = _admin_facets(archivist_client, f"themes__id__exact={theme.pk}")
+    assert count == Document.objects.filter(themes=theme).count()
+    distinct_rows = 'DISTINCT "catalogue_document"."id"'
+    assert not any(distinct_rows in q["sql"] for q in queries.captured_queries)

@@ -16,6 +16,7 @@ from django.contrib.admin.filters import (
     ChoicesFieldListFilter,
     RelatedFieldListFilter,
 )
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -139,17 +140,36 @@ def indexed_facet_queryset(spec, changelist):
     return {key: published.get(key, 0) + (n or 0) for key, n in unpublished.items()}
 
 
+# A filter on one theme joins at most one theme row per document (unique document and theme).
+SINGLE_ROW_LOOKUPS = {"themes__id__exact"}
+
+
 class IndexedFacetsMixin:
-    """For a ChangeList: facet counts through `indexed_facet_queryset`."""
+    """For a ChangeList: facet counts through `indexed_facet_queryset`; no SELECT DISTINCT over
+    every column for a filter on one theme (it cannot repeat a document; 1 s per query at a
+    million documents)."""
 
     def get_filters(self, request):
-        specs, *rest = super().get_filters(request)
+        specs, has_filters, remaining, may_have_duplicates, active = super().get_filters(request)
         for spec in specs:
             if hasattr(spec, "get_facet_queryset") and hasattr(spec, "field"):
                 spec.get_facet_queryset = lambda changelist, spec=spec: indexed_facet_queryset(
                     spec, changelist
                 )
-        return (specs, *rest)
+        if may_have_duplicates and self._filters_join_one_row():
+            may_have_duplicates = False
+        return specs, has_filters, remaining, may_have_duplicates, active
+
+    def _filters_join_one_row(self) -> bool:
+        params = self.get_filters_params()
+        spawning = [p for p in params if lookup_spawns_duplicates(self.lookup_opts, p)]
+        return all(
+            name in SINGLE_ROW_LOOKUPS
+            and len(values := params[name] if isinstance(params[name], list) else [params[name]])
+            == 1
+            and str(values[0]).isdigit()
+            for name in spawning
+        )
 
 
 class IndexedCountPaginator(Paginator):
