@@ -63,7 +63,7 @@ CATCH_UP_LIMIT = 5000  # changed documents applied in place; beyond, a rebuild
 INLINE_BUILD_LIMIT = 50_000  # documents: a larger catalogue is (re)built in a thread
 SEARCH_MEMO_SIZE = 16
 CHUNK = 50_000
-FORMAT = 2  # of the file written by CatalogueIndex.save; another format is not read
+FORMAT = 3  # of the file written by CatalogueIndex.save; another format is not read
 
 SCALAR_CODES = (
     "doc_type",
@@ -73,6 +73,7 @@ SCALAR_CODES = (
     "priority",
     "date_precision",
     "is_extract",
+    "has_warnings",
 )
 LINKS = ("theme", "person", "place", "organisation", "author", "recipient")
 # Facet names of catalogue.filters.DocumentFilter and the column each counts.
@@ -267,6 +268,7 @@ DOCUMENT_COLUMNS = (
     "priority",
     "date_precision",
     "is_extract",
+    "has_warnings",
 )
 
 
@@ -291,6 +293,14 @@ def _select(using, table_model, columns, where_ids=None, id_column="document_id"
     return rows
 
 
+def _document_columns(using):
+    """DOCUMENT_COLUMNS as selected: "has_warnings" is whether import_warnings is a non-empty
+    list (the admin's import warnings filter)."""
+    empty = "'[]'::jsonb" if connections[using].vendor == "postgresql" else "'[]'"
+    warnings = (f"(import_warnings IS NOT NULL AND import_warnings <> {empty})",)
+    return tuple(warnings if name == "has_warnings" else name for name in DOCUMENT_COLUMNS)
+
+
 def _roles(roles) -> str:
     return ", ".join(f"'{role}'" for role in roles)  # fixed vocabulary codes, not input
 
@@ -304,7 +314,7 @@ def _read_rows(using, document_ids=None) -> _Rows:
         f"WHEN role IN ({_roles(RECIPIENTS)}) THEN 2 ELSE 0 END)",
     )
     return _Rows(
-        documents=_select(using, Document, DOCUMENT_COLUMNS, ids, id_column="id"),
+        documents=_select(using, Document, _document_columns(using), ids, id_column="id"),
         themes=_select(using, themes, ("document_id", "theme_id"), ids),
         mentions=_select(
             using,

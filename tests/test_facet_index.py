@@ -55,6 +55,7 @@ def corpus(db):
             place_of_origin=rng.choice([None, *places]),
             body=rng.choice(["Grain and treaty.", "Treaty of Kars.", "The grain harvest."]),
             status=status,
+            import_warnings=["Date unclear."] if i % 5 == 0 else [],
         )
         document.themes.add(*rng.sample(themes, rng.randint(0, 2)))
         for person in rng.sample(persons, rng.randint(0, 3)):
@@ -304,6 +305,8 @@ def _admin_facets(client, query):
         "status__exact=draft",
         "q=grain",
         "q=grain&doc_type__exact=note",
+        "import_warnings=yes",
+        "import_warnings=no&status__exact=published",
     ],
 )
 def test_admin_facets_from_the_index_equal_djangos_counts(

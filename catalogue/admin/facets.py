@@ -67,6 +67,14 @@ def _empty(index, column):
     return None
 
 
+WARNINGS_PARAMETER = "import_warnings"  # catalogue.admin.imports.HasImportWarningsFilter
+
+
+def _warnings_mask(index, value):
+    has = index.with_values("has_warnings", [index.code_of("has_warnings", True)])
+    return has if value == "yes" else ~has if value == "no" else None
+
+
 def published_mask(index, changelist, leave_out=()):
     """Published documents matching the changelist's filters and search, except the parameters
     `leave_out`; None when a filter is one the index cannot read."""
@@ -75,6 +83,12 @@ def published_mask(index, changelist, leave_out=()):
         if parameter in leave_out:
             continue
         values = values if isinstance(values, list) else [values]
+        if parameter == WARNINGS_PARAMETER:
+            warnings = _warnings_mask(index, values[-1])
+            if warnings is None:
+                return None
+            mask &= warnings
+            continue
         found = _field_of(parameter)
         if found is None:
             return None
@@ -96,6 +110,11 @@ def published_mask(index, changelist, leave_out=()):
 
 def _published_counts(index, spec, mask) -> dict | None:
     """The spec's facet keys ({"3__c": n}) counted over published `mask`."""
+    if getattr(spec, "parameter_name", None) == WARNINGS_PARAMETER:
+        return {
+            "0__c": int((mask & _warnings_mask(index, "yes")).sum()),
+            "1__c": int((mask & _warnings_mask(index, "no")).sum()),
+        }
     field = spec.field.name
     column = FIELDS.get(field)
     if column is None:
@@ -152,7 +171,10 @@ class IndexedFacetsMixin:
     def get_filters(self, request):
         specs, has_filters, remaining, may_have_duplicates, active = super().get_filters(request)
         for spec in specs:
-            if hasattr(spec, "get_facet_queryset") and hasattr(spec, "field"):
+            indexed = hasattr(spec, "field") or (
+                getattr(spec, "parameter_name", None) == WARNINGS_PARAMETER
+            )
+            if hasattr(spec, "get_facet_queryset") and indexed:
                 spec.get_facet_queryset = lambda changelist, spec=spec: indexed_facet_queryset(
                     spec, changelist
                 )
