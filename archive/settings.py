@@ -12,6 +12,8 @@ TASKS_BACKEND  "immediate" (default) or "database" (scan derivatives queued for 
 CACHE_WARMING  "1" to recompute the public pages' counts in a task after each public change
                (default: on with TASKS_BACKEND=database, off with "immediate")
 CACHE_WARM_PATHS  comma-separated paths warmed besides home, /documents/ and collections
+CATALOGUE_INDEX  "0" to count facets in SQL instead of the per-server facet index;
+               CATALOGUE_INDEX_DIR (var/catalogue-index), CATALOGUE_INDEX_BACKGROUND ("1")
 MEDIA_SERVER   "django" (stream page images, default), "nginx" (X-Accel-Redirect) or "apache"
                (X-Sendfile); MEDIA_INTERNAL_URL is nginx's internal location for MEDIA_ROOT
 Security (see the README's configuration table): SECURE_COOKIES, SECURE_SSL_REDIRECT,
