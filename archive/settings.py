@@ -14,6 +14,8 @@ TASKS_BACKEND  "immediate" (default) or "database" (scan derivatives queued for 
 CACHE_WARMING  "1" to recompute the public pages' counts in a task after each public change
                (default: on with TASKS_BACKEND=database, off with "immediate")
 CACHE_WARM_PATHS  comma-separated paths warmed besides home, /documents/ and collections
+CATALOGUE_INDEX  "0" to count facets in SQL instead of the per-server facet index;
+               CATALOGUE_INDEX_DIR (var/catalogue-index), CATALOGUE_INDEX_BACKGROUND ("1")
 MEDIA_SERVER   "django" (stream page images, default), "nginx" (X-Accel-Redirect) or "apache"
                (X-Sendfile); MEDIA_INTERNAL_URL is nginx's internal location for MEDIA_ROOT
 Security (see the README's configuration table): SECURE_COOKIES, SECURE_SSL_REDIRECT,
@@ -253,6 +255,13 @@ MEDIA_SERVER = os.environ.get("MEDIA_SERVER", "django")
 if MEDIA_SERVER not in ("django", "nginx", "apache"):
     raise ValueError("MEDIA_SERVER must be one of django, nginx, apache.")
 MEDIA_INTERNAL_URL = os.environ.get("MEDIA_INTERNAL_URL", "/protected-media/")
+
+# The derived facet index of each app server (catalogue/catalogue_index.py): counts facets with
+# numpy instead of GROUP BY; CATALOGUE_INDEX=0 counts in SQL. `build_catalogue_index` writes it
+# to CATALOGUE_INDEX_DIR, from where a restarted server loads it and catches up.
+CATALOGUE_INDEX = env_flag("CATALOGUE_INDEX", default=True)
+CATALOGUE_INDEX_DIR = os.environ.get("CATALOGUE_INDEX_DIR", str(VAR_DIR / "catalogue-index"))
+CATALOGUE_INDEX_BACKGROUND = env_flag("CATALOGUE_INDEX_BACKGROUND", default=True)
 
 # While the database cannot be reached, pages answer 503 with this Retry-After (seconds).
 DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))

@@ -41,15 +41,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from catalogue import warming
-from catalogue.models import Correspondent, Document, Mention, Place, Status
+from catalogue.models import Correspondent, Document, Mention, Place, Status, Theme
 
-# Targets of issue 7 (p95, milliseconds), by the size of the catalogue and the kind of page.
+# Targets of issue 12 (first-visit p95, milliseconds), by the size of the catalogue and the
+# kind of page ("person" also stands for place and organisation pages); the admin: 2 s.
 LARGE_CATALOGUE = 500_000
 TARGETS = {
-    "small": {"list": 150, "search": 200, "document": 150, "person": 150},
-    "large": {"list": 500, "search": 500, "document": 50, "person": 50},
+    "small": {"list": 150, "search": 150, "document": 150, "person": 150, "admin": 2000},
+    "large": {"list": 500, "search": 500, "document": 50, "person": 100, "admin": 2000},
 }
-FLOOR_FACTOR = 3  # a page should take at most this many times its SQL floor
+FLOOR_FACTOR = 2  # a page should take at most this many times its SQL floor
 EXPORT_SIZE = 5000
 # URL names issue 4 may give the bulk export of a filtered list, with the format argument.
 EXPORT_URL_NAMES = [
@@ -74,6 +75,9 @@ class Result:
     url: str
     status: int
     repeat: int
+    first_median_ms: float | None
+    first_p95_ms: float | None
+    first_ratio: float | None  # first-visit p95 / the SQL floor of a first visit
     median_ms: float
     p95_ms: float
     min_ms: float
@@ -109,12 +113,16 @@ class Choices:
     """Facet values and pages taken from the data: the most common of each kind."""
 
     theme: str | None = None
+    theme_id: int | None = None
     doc_type: str | None = None
     person: str | None = None
     place: str | None = None
     decade: str | None = None
     classification: str | None = None
     search_term: str | None = None
+    common_word: str | None = None  # in more than half of the documents
+    rare_word: str | None = None  # in a few dozen documents per 100,000
+    organisation: str | None = None
     document: str | None = None
     export_person: str | None = None
     export_count: int = 0
@@ -140,6 +148,8 @@ def choose(using="default") -> Choices:
         .order_by("-n", "theme__slug")
     )
     choices.theme = theme_rows[0]["theme__slug"] if theme_rows else None
+    if choices.theme:
+        choices.theme_id = Theme.objects.using(using).get(slug=choices.theme).pk
     choices.doc_type = _most_common(published.order_by(), "doc_type")
     choices.classification = _most_common(
         published.exclude(classification="none"), "classification"
@@ -152,6 +162,9 @@ def choose(using="default") -> Choices:
     if places:
         slug, _ = places[min(len(places) - 1, 10)]
         choices.search_term = Place.objects.using(using).get(slug=slug).name
+    bodies = _ranked_links(Mention.objects.using(using), "organisation")
+    choices.organisation = bodies[0][0] if bodies else None
+    choices.common_word, choices.rare_word = search_words(using, choices.search_term)
     year = _most_common(published.filter(date_start__isnull=False).order_by(), "date_start__year")
     choices.decade = str(year - year % 10) if year else None
     middle = published.order_by("pk").values_list("identifier", flat=True)
@@ -161,6 +174,29 @@ def choose(using="default") -> Choices:
     correspondents = _ranked_links(Correspondent.objects.using(using), "person")
     choices.correspondent = correspondents[0][0] if correspondents else None
     return choices
+
+
+def search_words(using, fallback) -> tuple[str | None, str | None]:
+    """On PostgreSQL, from the search index of a 1% sample of the documents (ts_stat): the
+    word in the most documents, and a word in exactly one sampled document (the alphabetically
+    first of at least seven letters, so that the choice is deterministic). Elsewhere: `fallback`."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return fallback, fallback
+    sample = "SELECT search_vector FROM catalogue_document TABLESAMPLE SYSTEM (1) REPEATABLE (12)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM ts_stat(%s) WHERE word ~ '^[a-z]+$' ORDER BY ndoc DESC, word LIMIT 1",
+            [sample],
+        )
+        common = cursor.fetchone()
+        cursor.execute(
+            "SELECT word FROM ts_stat(%s) WHERE word ~ '^[a-z]{7,}$' AND ndoc = 1 "
+            "ORDER BY word LIMIT 1",
+            [sample],
+        )
+        rare = cursor.fetchone()
+    return (common[0] if common else fallback), (rare[0] if rare else fallback)
 
 
 def _ranked_links(links, target):
@@ -221,6 +257,22 @@ def scenarios(choices: Choices) -> tuple[list[Scenario], list[dict]]:
             _list_url(q=c.search_term, theme=c.theme, type=c.doc_type),
             f"q={c.search_term}, theme, type",
         ),
+        Scenario(
+            "search_common", "search", _list_url(q=c.common_word), f"q={c.common_word}, common"
+        ),
+        Scenario(
+            "search_common_facets",
+            "search",
+            _list_url(q=c.common_word, theme=c.theme, type=c.doc_type),
+            f"q={c.common_word}, theme, type",
+        ),
+        Scenario("search_rare", "search", _list_url(q=c.rare_word), f"q={c.rare_word}, rare"),
+        Scenario(
+            "search_rare_facets",
+            "search",
+            _list_url(q=c.rare_word, theme=c.theme, type=c.doc_type),
+            f"q={c.rare_word}, theme, type",
+        ),
     ]
     skipped = []
     if c.document:
@@ -241,6 +293,12 @@ def scenarios(choices: Choices) -> tuple[list[Scenario], list[dict]]:
                 f"{c.correspondent}, most active correspondent",
             )
         )
+    if c.place:
+        url = reverse("catalogue:place-detail", kwargs={"slug": c.place})
+        found.append(Scenario("place", "person", url, f"{c.place}, most mentioned"))
+    if c.organisation:
+        url = reverse("catalogue:organisation-detail", kwargs={"slug": c.organisation})
+        found.append(Scenario("organisation", "person", url, f"{c.organisation}, most mentioned"))
     url, why = export_url({"person": c.export_person}) if c.export_person else (None, "no data")
     if url:
         found.append(
@@ -251,6 +309,23 @@ def scenarios(choices: Choices) -> tuple[list[Scenario], list[dict]]:
     changelist = reverse("admin:catalogue_document_changelist")
     found += [
         Scenario("admin_changelist", "admin", changelist + "?_facets=1", "facets", admin=True),
+        Scenario(
+            "admin_changelist_filtered",
+            "admin",
+            changelist
+            + "?"
+            + urlencode({"_facets": 1, "doc_type__exact": c.doc_type or ""})
+            + (f"&themes__id__exact={c.theme_id}" if c.theme_id else ""),
+            "facets, type and theme",
+            admin=True,
+        ),
+        Scenario(
+            "admin_changelist_search",
+            "admin",
+            changelist + "?" + urlencode({"_facets": 1, "q": c.common_word or ""}),
+            f"facets, q={c.common_word}",
+            admin=True,
+        ),
         Scenario("admin_changelist_plain", "admin", changelist, "without facets", admin=True),
     ]
     return found, skipped
@@ -359,9 +434,12 @@ class Run:
 def measure(client, scenario: Scenario, run: Run, target: float | None) -> Result:
     connection = connections[run.using]
     elapsed, response = _timed(client, scenario.url, run.clear_cache)  # warm-up
-    samples = [elapsed]
+    samples, first = [elapsed], []
     if response.status_code == 200:  # a page that fails (a timeout) is not asked again
         samples = []
+        for _ in range(run.repeat):  # first visits: every cache emptied before each
+            elapsed, response = _timed(client, scenario.url, clear_cache=True)
+            first.append(elapsed)
         for _ in range(run.repeat):
             elapsed, response = _timed(client, scenario.url, run.clear_cache)
             samples.append(elapsed)
@@ -387,7 +465,9 @@ def measure(client, scenario: Scenario, run: Run, target: float | None) -> Resul
             connection, statements, slowest[0][1] if run.explain and slowest else None
         )
     p95 = percentile(samples, 0.95)
+    first_p95 = percentile(first, 0.95) if first else None
     ratio = p95 / floor if floor else None
+    first_ratio = first_p95 / uncached_floor if first_p95 and uncached_floor else None
     uncached_ratio = p95 / uncached_floor if uncached_floor else None
     return Result(
         name=scenario.name,
@@ -395,6 +475,9 @@ def measure(client, scenario: Scenario, run: Run, target: float | None) -> Resul
         url=scenario.url,
         status=response.status_code,
         repeat=len(samples),
+        first_median_ms=round(statistics.median(first), 2) if first else None,
+        first_p95_ms=round(first_p95, 2) if first_p95 else None,
+        first_ratio=round(first_ratio, 2) if first_ratio else None,
         median_ms=round(statistics.median(samples), 2),
         p95_ms=round(p95, 2),
         min_ms=round(min(samples), 2),
@@ -409,7 +492,7 @@ def measure(client, scenario: Scenario, run: Run, target: float | None) -> Resul
         uncached_queries=len(uncached),
         uncached_ratio=round(uncached_ratio, 2) if uncached_ratio else None,
         target_ms=target,
-        meets_target=(p95 < target) if target else None,
+        meets_target=((first_p95 or p95) <= target) if target else None,
         within_floor_factor=(ratio <= FLOOR_FACTOR) if ratio else None,
         note=note,
         slowest_queries=[{"ms": round(ms, 2), "sql": sql[:2000]} for ms, sql in slowest]
@@ -492,6 +575,27 @@ def _time_warming() -> list[dict]:
     ]
 
 
+def _build_index(using) -> dict:
+    """Build the facet index the pages count with (catalogue.catalogue_index), as an app
+    server does at start, timed; and the delay from a public change to the index catching up."""
+    from catalogue import catalogue_index, versioning
+
+    index = catalogue_index.build(using)
+    catalogue_index.install(index, using)
+    document = Document.objects.using(using).published().order_by("pk").first()
+    caught_up_ms = None
+    if document is not None:
+        versioning.record_change("document", [document.pk], using=using)  # as an edit does
+        started = time.perf_counter()
+        current = catalogue_index.current_index(using)
+        caught_up_ms = round((time.perf_counter() - started) * 1000, 1) if current else None
+    return {
+        "documents": index.size,
+        "build_seconds": round(index.built_seconds, 1),
+        "catch_up_ms": caught_up_ms,
+    }
+
+
 def run_benchmark(run: Run) -> dict:
     """Measure every scenario; return the report (also what is written as JSON)."""
     started = datetime.datetime.now(datetime.UTC)
@@ -504,6 +608,7 @@ def run_benchmark(run: Run) -> dict:
             raise ValueError("Unknown pages: " + ", ".join(sorted(unknown)))
         found = [scenario for scenario in found if scenario.name in run.pages]
         skipped = [skip for skip in skipped if skip["name"] in run.pages]
+    index = _build_index(run.using)
     warming = [] if run.clear_cache else _time_warming()
     public, admin = Client(raise_request_exception=False), Client(raise_request_exception=False)
     user = _superuser(run.using)
@@ -513,7 +618,7 @@ def run_benchmark(run: Run) -> dict:
         with statement_timeout(connections[run.using], run.statement_timeout):
             for scenario in found:
                 run.progress(f"  {scenario.name}: {scenario.url}")
-                target = None if scenario.admin else target_for(scenario.kind, info["published"])
+                target = target_for(scenario.kind, info["published"])
                 results.append(measure(admin if scenario.admin else public, scenario, run, target))
     finally:
         admin.logout()
@@ -531,6 +636,7 @@ def run_benchmark(run: Run) -> dict:
             "floor_factor": FLOOR_FACTOR,
         },
         "choices": choices.as_dict(),
+        "catalogue_index": index,
         "warming": warming,
         "results": [asdict(result) for result in results],
         "skipped": skipped,
@@ -539,10 +645,13 @@ def run_benchmark(run: Run) -> dict:
 
 COLUMNS = [
     ("name", "page", "{}"),
-    ("median_ms", "median ms", "{:.1f}"),
-    ("p95_ms", "p95 ms", "{:.1f}"),
+    ("first_median_ms", "first p50 ms", "{:.1f}"),
+    ("first_p95_ms", "first p95 ms", "{:.1f}"),
+    ("median_ms", "repeat p50 ms", "{:.1f}"),
+    ("p95_ms", "repeat p95 ms", "{:.1f}"),
     ("target_ms", "target", "{:.0f}"),
-    ("meets_target", "met", None),
+    ("meets_target", "met (first)", None),
+    ("first_ratio", "first p95/floor", "{:.1f}"),
     ("queries", "queries", "{}"),
     ("sql_floor_ms", "SQL floor ms", "{:.1f}"),
     ("floor_ratio", "p95/floor", "{:.1f}"),

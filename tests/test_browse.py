@@ -10,6 +10,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from catalogue import versioning
 from catalogue.facets import DEFAULT_LIMIT, compute_facets
 from catalogue.filters import DocumentFilter
 from catalogue.models import (
@@ -340,6 +341,8 @@ def _bulk_corpus(size):
     Document.themes.through.objects.bulk_create(
         Document.themes.through(document=d, theme=theme) for d in documents
     )
+    # bulk_create sends no signals: record the change, as catalogue.versioning asks
+    versioning.record_change("document", [d.pk for d in documents])
 
 
 THREE_FACETS = "type=letter&type=note&author=person:bulk-person-0&place=bulk-place-2"

@@ -301,8 +301,10 @@ def test_a_request_computes_when_the_other_gives_up(db, monkeypatch):
     assert cache.get(key) == 7
 
 
-def test_warming_fills_the_caches_of_the_public_pages(client, two_documents):
+def test_warming_fills_the_caches_of_the_public_pages(client, two_documents, settings):
     from catalogue.warming import warm
+
+    settings.CATALOGUE_INDEX = False  # the counts in SQL, which the warmed cache stands for
     from tests.factories import make_person
 
     enver = make_person("Enver Pasha", slug="enver-pasha")

@@ -18,7 +18,6 @@ from .imports import (  # noqa: F401  (issue 5: the importer's suggestions)
 from .pages import SitePage
 from .people import Office, Organisation, OrganisationName, Person, PersonName
 from .places import Place, PlaceKind, PlaceName
-from .revisions import Revision, RevisionState
 from .relations import (
     DocumentRelation,
     RelatedDocument,
@@ -26,6 +25,7 @@ from .relations import (
     public_relation_prefetches,
     public_relations,
 )
+from .revisions import Revision, RevisionState
 from .scans import Rights, Scan
 from .versions import CatalogueChange, CatalogueVersion
 from .vocabularies import (

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
-from catalogue import caching
+from catalogue import caching, catalogue_index
 from catalogue.facets import AUTHORS, RECIPIENTS
 from catalogue.filters import shown
 from catalogue.models import (
@@ -60,6 +60,12 @@ def document_group(key, title, documents, list_url, links=None):
     documents = documents.order_by(F("date_start").asc(nulls_last=True), "identifier")
 
     def compute():
+        found = catalogue_index.first_of_group(list_url, SHOWN_PER_GROUP)
+        if found is not None:  # the count and the candidates of the first rows from the index
+            count, candidates = found
+            return count, evaluated_rows(
+                list_rows(documents.filter(pk__in=candidates))[:SHOWN_PER_GROUP]
+            )
         if links is None:
             count = documents.count()
         else:

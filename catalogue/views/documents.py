@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, TemplateView
 
-from catalogue import caching, excerpts, suggestions
+from catalogue import caching, catalogue_index, excerpts, ranking, suggestions
 from catalogue.citations import streaming
 from catalogue.citations.formats import FORMATS
 from catalogue.facets import compute_facets, year_counts
@@ -151,23 +151,24 @@ class CachedCountPaginator(Paginator):
     depends on: two lists never share a count.
     """
 
-    def __init__(self, object_list, per_page, namespace, parts, **kwargs):
+    def __init__(self, object_list, per_page, namespace, parts, counter=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.namespace, self.parts = namespace, parts
+        self.counter = counter or Paginator.count.func.__get__(self)
 
     @cached_property
     def count(self):
-        return caching.remember(self.namespace, self.parts, Paginator.count.func.__get__(self))
+        return caching.remember(self.namespace, self.parts, self.counter)
 
 
-def paginate(queryset, params, namespace, count_parts, per_page=PER_PAGE):
+def paginate(queryset, params, namespace, count_parts, per_page=PER_PAGE, counter=None):
     """(page, notices). Bad page numbers fall back to the first or last page, with a notice.
 
-    The count is cached under `namespace` and `count_parts` (see CachedCountPaginator); the
-    page query is the second.
+    The count is cached under `namespace` and `count_parts` (see CachedCountPaginator) and
+    computed by `counter` (default: COUNT in SQL); the page query is the second.
     """
     paginator = CachedCountPaginator(
-        queryset, per_page, namespace, count_parts, allow_empty_first_page=True
+        queryset, per_page, namespace, count_parts, counter=counter, allow_empty_first_page=True
     )
     notices = []
     values = [v for v in params.getlist("page") if v.strip()]
@@ -233,11 +234,13 @@ class DocumentListView(TemplateView):
         params = self.request.GET
         filterset = DocumentFilter(params, queryset=published_documents(), request=self.request)
         expanded = {name for name in params.getlist("more") if name in filterset.filters}
+        counts = ListCounts(filterset, expanded)
         page, page_notices = paginate(
-            list_rows(filterset.qs),
+            counts.rows(list_rows),
             params,
             namespace="document-list:count",
             count_parts=caching.query_parts(params, ignore=("page", "sort", "more")),
+            counter=counts.count,
         )
         terms = filterset.search_terms
         context.update(
@@ -250,7 +253,7 @@ class DocumentListView(TemplateView):
             facets=caching.remember(
                 "document-list:facets",
                 [caching.query_parts(params, ignore=("page", "sort", "more")), sorted(expanded)],
-                lambda: compute_facets(filterset, expanded=expanded),
+                counts.facets,
             ),
             chips=active_filter_chips(filterset, params),
             exports=export_links(params),
@@ -282,6 +285,36 @@ class DocumentListView(TemplateView):
         )
         context["facets_html"] = facets_html(context["facets"], params, expanded)
         return context
+
+
+class ListCounts:
+    """The result count, facets and rows of the list: counted by the catalogue index when it
+    is current (catalogue.catalogue_index), otherwise in SQL; each computed only when the cache
+    does not have it."""
+
+    def __init__(self, filterset, expanded):
+        self.filterset, self.expanded = filterset, expanded
+
+    @cached_property
+    def indexed(self):
+        return catalogue_index.indexed_list(self.filterset, self.expanded)
+
+    def count(self):
+        if self.indexed is not None:
+            return self.indexed.count
+        return self.filterset.qs.count()
+
+    def facets(self):
+        if self.indexed is not None:
+            return self.indexed.facets
+        return compute_facets(self.filterset, expanded=self.expanded)
+
+    def rows(self, shape):
+        """The ordered results, shaped by `shape` (list_rows): relevance ranks only a bounded
+        set of candidates when the index knows the matches (catalogue.ranking)."""
+        if self.filterset.sort_order == "relevance":
+            return ranking.BoundedRanking(self.filterset, shape, lambda: self.indexed)
+        return shape(self.filterset.qs)
 
 
 @dataclass

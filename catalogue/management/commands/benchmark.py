@@ -97,6 +97,12 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from error
         self.stdout.write(self.summary(report))
+        index = report["catalogue_index"]
+        self.stdout.write(
+            f"Catalogue index: {index['documents']:,} documents built in "
+            f"{index['build_seconds']} s; caught up with a public change in "
+            f"{index['catch_up_ms']} ms"
+        )
         self.stdout.write(table(report))
         if options["json_path"]:
             path = Path(options["json_path"])
