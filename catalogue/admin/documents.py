@@ -92,6 +92,8 @@ class InverseRelationInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
+
+
 class IndexedDocumentChangeList(IndexedFacetsMixin, ChangeList):
     """Facet and result counts from the catalogue index where it can (catalogue.admin.facets)."""
 
