@@ -23,7 +23,7 @@ from .references import (
     printed_source,
     split_reference_from_line,
 )
-from .text import PageError, PageText
+from .text import BAD_CHARACTER, PageError, PageText
 
 # --- Page furniture ---------------------------------------------------------------------------
 
@@ -503,8 +503,6 @@ def fused_markers(text: str) -> list[str]:
 
 # --- The document ------------------------------------------------------------------------------
 
-BAD_CHARACTER = "\ufffd"  # what text.py puts where a file held a NUL or another bad byte
-
 
 @dataclass
 class ParsedFootnote:
@@ -932,7 +930,7 @@ def parse_lines(lines: list[str], bad_spots: dict | None = None) -> list[ParsedD
 
 
 def parse_page(page: PageText) -> ParsedPage:
-    documents = parse_lines(page.lines, getattr(page, "bad_spots", None))
+    documents = parse_lines(page.lines, page.bad_spots)
     if not documents:
         raise PageError(
             "No document found on this page: no heading such as “Letter from …”, "

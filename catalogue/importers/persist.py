@@ -5,13 +5,24 @@ parses a page's bytes, recognises documents imported before (by content checksum
 URL with the same heading and date), and unless it is a dry run writes each new document with
 its footnotes, correspondents, mentions and authority suggestions in its own transaction, so
 that a failure leaves nothing half-written and the other documents and files go on.
+
+Everything a document's warnings say is worked out before the dry-run/real-run fork
+(`planned_warnings`), so that a dry run reports exactly the warnings the import would store.
+A document the parser refused (bad bytes in it, a heading with no text) fails on its own;
+its neighbours on the page are imported.
+
+Senders and recipients named only by their office ("the peopleʹs commissar for foreign affairs
+of the USSR") are matched against the persons' offices with their dates: the one person who
+held that office on the document's date is offered as a suggestion that states its reason.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from catalogue.dates import parse_date_range
 from catalogue.models import (
     Archive,
     AuthoritySuggestion,
@@ -20,18 +31,22 @@ from catalogue.models import (
     Footnote,
     FootnoteKind,
     Mention,
+    Office,
     Status,
+    SuggestionKind,
+    SuggestionRole,
 )
 from catalogue.text import fold, name_key
 
-from .authorities import DocumentNames, NameMatch, document_names
+from .authorities import DocumentNames, NameMatch, _name_match, document_names
 from .parser import ParsedDocument, ParsedPage, parse_page
 from .text import PageError, checksum, read_page
 
 DOCUMENT_FIELDS = [
     "heading", "doc_type", "is_extract", "date_written", "date_edtf", "addressee_line",
     "reference_number", "classification", "priority", "marking_as_printed", "distribution",
-    "body", "signature", "signature_supplied", "source_note", "archival_reference", "fond",
+    "body", "signature", "signature_supplied", "source_note", "transmission",
+    "archival_reference", "fond",
     "opis", "papka", "delo", "folios", "printed_volume", "printed_page", "printed_number",
 ]  # fmt: skip
 
@@ -44,16 +59,53 @@ class Outcome:
 
 
 @dataclass
+class Inference:
+    """A person suggested for a sender or recipient named only by an office."""
+
+    role: str
+    person: object
+    office_as_stated: str
+    reason: str
+
+
+@dataclass
 class DocumentResult:
     parsed: ParsedDocument
     names: DocumentNames
     outcome: str
     document: Document | None = None  # the new document, or the one found for a skipped one
     error: str = ""
+    planned_warnings: list[str] = field(default_factory=list)
+    inferences: list[Inference] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
-        return self.document.import_warnings if self.document else self.parsed.warnings
+        if self.document is not None and self.outcome == Outcome.SKIPPED:
+            return self.document.import_warnings
+        return self.planned_warnings or self.parsed.warnings
+
+
+class ImportRun:
+    """What one run reads once instead of once per document: the persons' offices and the
+    archives. Made per run (never kept between runs), so nothing rests on a stale cache."""
+
+    def __init__(self):
+        self._offices = None
+        self._archives = None
+
+    def offices(self) -> list[tuple[str, str, str, object]]:
+        """(folded title, start EDTF, end EDTF, person) for every office in the catalogue."""
+        if self._offices is None:
+            rows = Office.objects.select_related("person").only(
+                "title", "start", "end", "person__preferred_name", "person__slug"
+            )
+            self._offices = [(fold(o.title), o.start, o.end, o.person) for o in rows]
+        return self._offices
+
+    def archive(self, abbreviation: str):
+        if self._archives is None:
+            self._archives = {fold(a.abbreviation): a for a in Archive.objects.all()}
+        return self._archives.get(fold(abbreviation))
 
 
 @dataclass
@@ -104,8 +156,11 @@ def parse_data(data: bytes) -> ParsedPage:
     return parse_page(read_page(data))
 
 
-def import_page(name: str, data: bytes, collection, user=None, dry_run=False) -> FileResult:
+def import_page(
+    name: str, data: bytes, collection, user=None, dry_run=False, run: ImportRun | None = None
+) -> FileResult:
     result = FileResult(name=name, checksum=checksum(data))
+    run = run or ImportRun()
     try:
         page = parse_data(data)
     except PageError as error:
@@ -113,22 +168,137 @@ def import_page(name: str, data: bytes, collection, user=None, dry_run=False) ->
         return result
     result.source_url = page.source_url
     for parsed in page.documents:
-        result.documents.append(import_document(parsed, page.source_url, collection, user, dry_run))
+        result.documents.append(
+            import_document(parsed, page.source_url, collection, user, dry_run, run)
+        )
     return result
 
 
-def import_document(parsed, source_url, collection, user=None, dry_run=False) -> DocumentResult:
+def import_document(
+    parsed, source_url, collection, user=None, dry_run=False, run: ImportRun | None = None
+) -> DocumentResult:
+    run = run or ImportRun()
     names = document_names(parsed)
+    add_interlocutor(names, parsed)
+    inferences = inferred_persons(parsed, names, run)
+    warnings = planned_warnings(parsed, names, run, source_url)
+    planned = {"planned_warnings": warnings, "inferences": inferences}
+    if parsed.error:
+        return DocumentResult(parsed, names, Outcome.FAILED, error=parsed.error, **planned)
     existing = existing_document(parsed, source_url)
     if existing:
-        return DocumentResult(parsed, names, Outcome.SKIPPED, document=existing)
+        return DocumentResult(parsed, names, Outcome.SKIPPED, document=existing, **planned)
     if dry_run:
-        return DocumentResult(parsed, names, Outcome.WOULD_CREATE)
+        return DocumentResult(parsed, names, Outcome.WOULD_CREATE, **planned)
     try:
-        document = save_document(parsed, names, source_url, collection, user)
+        document = save_document(
+            parsed, names, source_url, collection, user, warnings, inferences, run
+        )
     except (DatabaseError, ValidationError) as error:
-        return DocumentResult(parsed, names, Outcome.FAILED, error=_message(error))
-    return DocumentResult(parsed, names, Outcome.CREATED, document=document)
+        return DocumentResult(parsed, names, Outcome.FAILED, error=_message(error), **planned)
+    return DocumentResult(parsed, names, Outcome.CREATED, document=document, **planned)
+
+
+def add_interlocutor(names: DocumentNames, parsed: ParsedDocument):
+    """The other party of a record of conversation, as a correspondent "interlocutor"."""
+    if parsed.other_party_name:
+        names.correspondents.append(
+            _name_match(
+                SuggestionKind.PERSON,
+                SuggestionRole.INTERLOCUTOR,
+                parsed.other_party_name,
+                parsed.other_party_office,
+            )
+        )
+
+
+def _suggested(names: DocumentNames) -> list[NameMatch]:
+    """The names that become suggestions, in the order they are saved."""
+    found = [match for match in names.correspondents if not match.matched]
+    if names.place_of_origin and not names.place_of_origin.matched:
+        found.append(names.place_of_origin)
+    return found
+
+
+def ambiguity_warning(match: NameMatch) -> str:
+    return f"“{match.name}” matches several {match.kind} records: choose one in the suggestions"
+
+
+def planned_warnings(
+    parsed: ParsedDocument, names: DocumentNames, run: ImportRun, source_url: str = ""
+) -> list[str]:
+    """Every warning the document will carry, the same in a dry run and a real one."""
+    warnings = list(parsed.warnings)
+    _fit("source_url", source_url, warnings)
+    for name in DOCUMENT_FIELDS:
+        _fit(name, getattr(parsed, name), warnings)
+    _fit("place_of_origin_as_written", parsed.place_of_origin, warnings)
+    if parsed.archive and run.archive(parsed.archive) is None:
+        warnings.append(f"archive {parsed.archive} is not in the catalogue")
+    seen = set()
+    for match in _suggested(names):
+        message = ambiguity_warning(match)
+        if match.ambiguous and message not in seen:
+            seen.add(message)
+            warnings.append(message)
+    return warnings
+
+
+# --- Persons named only by their office --------------------------------------------------------
+
+_OFFICE_REMAINDER = re.compile(
+    r"^(?:(?:of|in)\s+(?:the\s+)?(?:ussr|rsfsr|soviet\s+union|soviet\s+russia|"
+    r"soviet\s+government))?\s*$"
+)
+
+
+def _held_on(start: str, end: str, day) -> bool:
+    try:
+        begins = parse_date_range(start).start if start else None
+        ends = parse_date_range(end).end if end else None
+    except ValidationError:
+        return False
+    return (begins is None or begins <= day) and (ends is None or day <= ends)
+
+
+def office_holder(office: str, edtf: str, run: ImportRun):
+    """(person, title) of the one person whose office with that title covers the date."""
+    try:
+        day = parse_date_range(edtf).start
+    except ValidationError:
+        return None
+    stated = re.sub(r"^the\s+", "", fold(office))
+    holders = {}
+    for title, start, end, person in run.offices():
+        if not title or not stated.startswith(title):
+            continue
+        if _OFFICE_REMAINDER.match(stated[len(title) :].strip()) and _held_on(start, end, day):
+            holders[person.pk] = (person, title, start, end)
+    return next(iter(holders.values())) if len(holders) == 1 else None
+
+
+def inferred_persons(parsed: ParsedDocument, names: DocumentNames, run: ImportRun):
+    """Sender and recipient named by office alone -> the office holder on the date."""
+    if not parsed.date_edtf:
+        return []
+    named_roles = {m.role for m in names.correspondents if m.kind == SuggestionKind.PERSON}
+    found = []
+    for role, name, office in (
+        (SuggestionRole.AUTHOR, parsed.sender_name, parsed.sender_office),
+        (SuggestionRole.RECIPIENT, parsed.recipient_name, parsed.recipient_office),
+    ):
+        if name or not office or role in named_roles:
+            continue
+        holder = office_holder(office, parsed.date_edtf, run)
+        if holder:
+            person, _, start, end = holder
+            period = "–".join(part for part in (start, end) if part) or "no dates"
+            reason = (
+                f"held the office “{office}” on {parsed.date_edtf} (office {period}); "
+                "suggested from the office and the date"
+            )
+            found.append(Inference(role, person, office, reason))
+    return found
 
 
 def _message(error) -> str:
@@ -149,33 +319,41 @@ def _fit(field_name: str, value, warnings: list[str]):
     return value
 
 
-def build_document(parsed: ParsedDocument, source_url: str, collection, user) -> Document:
-    warnings = list(parsed.warnings)
-    values = {name: _fit(name, getattr(parsed, name), warnings) for name in DOCUMENT_FIELDS}
-    archive = None
-    if parsed.archive:
-        archive = Archive.objects.filter(abbreviation__iexact=parsed.archive).first()
-        if archive is None:
-            warnings.append(f"archive {parsed.archive} is not in the catalogue")
+def build_document(
+    parsed: ParsedDocument, source_url: str, collection, user, warnings=None, run=None
+) -> Document:
+    run = run or ImportRun()
+    if warnings is None:
+        warnings = planned_warnings(parsed, document_names(parsed), run, source_url)
+    values = {name: _fit(name, getattr(parsed, name), []) for name in DOCUMENT_FIELDS}
     return Document(
         collection=collection,
         status=Status.DRAFT,
-        archive=archive,
+        archive=run.archive(parsed.archive) if parsed.archive else None,
         place_of_origin_as_written=_fit(
-            "place_of_origin_as_written", parsed.place_of_origin, warnings
+            "place_of_origin_as_written", parsed.place_of_origin, []
         ),  # fmt: skip
-        source_url=_fit("source_url", source_url, warnings),
+        source_url=_fit("source_url", source_url, []),
         import_checksum=parsed.content_checksum(),
-        import_warnings=warnings,
+        import_warnings=list(warnings),
         created_by=user,
         updated_by=user,
         **values,
     )
 
 
-def save_document(parsed, names: DocumentNames, source_url, collection, user=None) -> Document:
+def save_document(
+    parsed,
+    names: DocumentNames,
+    source_url,
+    collection,
+    user=None,
+    warnings=None,
+    inferences=(),
+    run=None,
+) -> Document:
     with transaction.atomic():
-        document = build_document(parsed, source_url, collection, user)
+        document = build_document(parsed, source_url, collection, user, warnings, run)
         document.save()
         save_footnotes(document, parsed, names)
         for order, match in enumerate(names.correspondents):
@@ -184,9 +362,24 @@ def save_document(parsed, names: DocumentNames, source_url, collection, user=Non
             save_mention(document, match)
         if names.place_of_origin:
             save_place_of_origin(document, names.place_of_origin)
-        if document.import_warnings != parsed.warnings:
-            document.save(update_fields=["import_warnings"])
+        for inference in inferences:
+            save_inference(document, inference)
     return document
+
+
+def save_inference(document: Document, inference: Inference):
+    AuthoritySuggestion.objects.get_or_create(
+        document=document,
+        kind=SuggestionKind.PERSON,
+        role=inference.role,
+        name_key=name_key(str(inference.person)),
+        defaults={
+            "name_as_printed": str(inference.person)[:255],
+            "office_as_stated": inference.office_as_stated[:500],
+            "person": inference.person,
+            "reason": inference.reason[:500],
+        },
+    )
 
 
 def _footnote_kind(text: str) -> str:
@@ -217,10 +410,7 @@ def save_footnotes(document: Document, parsed: ParsedDocument, names: DocumentNa
 
 
 def suggest(document: Document, match: NameMatch):
-    if match.ambiguous:
-        document.import_warnings.append(
-            f"“{match.name}” matches several {match.kind} records: choose one in the suggestions"
-        )
+    """An unmatched (or ambiguous) name as a suggestion; its warning is already planned."""
     existing = AuthoritySuggestion.objects.filter(
         document=document, kind=match.kind, role=match.role, name_key=name_key(match.name)
     )
