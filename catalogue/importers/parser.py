@@ -371,6 +371,8 @@ _APPENDIX = re.compile(
     r"notes?\s*:?$|comments?\s*:?$)",
     re.IGNORECASE,
 )
+# The first word of a signing office, the rest cut off with the page: "Charge" (d'affaires).
+_OFFICE_FRAGMENT = re.compile(r"^(?:charg[eé]|deputy|first|acting|people\S?s)\.?$", re.I)
 _HONORIFIC = re.compile(r"^(?:to\s+)?(?:(?:comrade|mr\.?|mister|his\s+excellency)\s+)?", re.I)
 _TERMINAL = (".", "!", "?", '"', "\u02ba", "\u201d", "\u00bb", ")", "]", ":", ";", "\u2026", "'")
 
@@ -721,7 +723,8 @@ class _DocumentBuilder:
                 or _CLOSING.match(before)
                 or lines[index].startswith("[")
             )
-            cut_off = index == len(self.lines) - 1 and self.is_last and not complete
+            at_page_end = index == len(lines) - 1 and self.is_last
+            cut_off = at_page_end and (not complete or _OFFICE_FRAGMENT.match(lines[index]))
             if complete and not cut_off:
                 return index
         return None
