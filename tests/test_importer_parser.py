@@ -22,7 +22,8 @@ def parse_file(path):
 
 def comparable(fields: dict) -> dict:
     fields = dict(fields)
-    fields["warnings"] = sorted(fields["warnings"])
+    if "warnings" in fields:
+        fields["warnings"] = sorted(fields["warnings"])
     return fields
 
 

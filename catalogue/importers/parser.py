@@ -418,6 +418,8 @@ def _read_around_date(text: str, before: bool, found: dict) -> str:
         found["transmission"] = transmission.group("phrase")
         return ""
     place = _DATE_PLACE.match(text) if text and not found["place"] else None
+    if place and not before and not text.lower().startswith("from "):
+        place = None  # after the date only "from Ankara" is a place
     if place and not _NOISE_WORDS.fullmatch(text):
         found["place"] = place.group("place")
         return ""
