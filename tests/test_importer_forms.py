@@ -310,7 +310,7 @@ def test_footnote_markers_field_lists_every_kind_in_order():
         "July 8, 1939",
         "Germany has an interest * in the convention95 and the agreement [1] of 1921.",
     )
-    assert document.footnote_markers == ["*", "[1]", "95"]
+    assert document.footnote_markers == ["*", "95", "[1]"]
 
 
 # --- Bad bytes and empty pages -----------------------------------------------------------------

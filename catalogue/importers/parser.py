@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 
-from catalogue.markers import footnote_start, marker_in_body, split_footnote_line
+from catalogue.markers import footnote_start, marker_in_body, marker_spans, split_footnote_line
 from catalogue.markers import unambiguous_markers as markers_in
 from catalogue.models.vocabularies import Classification, DocumentType, Priority
 from catalogue.text import fold
@@ -827,16 +827,15 @@ class _DocumentBuilder:
 
     @staticmethod
     def markers_in_order(text: str, noted: list[str], unambiguous: list[str]) -> list[str]:
-        """Every footnote marker in the heading and body: asterisks, [n], numbers with a note
-        text, and endnote numbers fused to a word ("agreement136")."""
-        found = list(unambiguous)
-        for marker in noted:
-            if marker and marker not in found and marker_in_body(marker, text):
-                found.append(marker)
-        for number in fused_markers(text):
-            if number not in found:
-                found.append(number)
-        return found
+        """Every footnote marker in the heading and body, in the order of the text: asterisks,
+        [n], numbers with a note text, and endnote numbers fused to a word ("agreement136")."""
+        first_at: dict[str, int] = {}
+        for marker in [*unambiguous, *(m for m in noted if m and marker_in_body(m, text))]:
+            spans = marker_spans(marker, text)
+            first_at.setdefault(marker, spans[0][0] if spans else len(text))
+        for match in FUSED_MARKER.finditer(text):
+            first_at.setdefault(match.group("a") or match.group("b"), match.start())
+        return sorted(first_at, key=first_at.get)
 
 
 # --- The page ----------------------------------------------------------------------------------

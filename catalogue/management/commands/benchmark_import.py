@@ -1,0 +1,108 @@
+"""Benchmark of the transcription importer: pages per second for a dry run and a real run,
+CPU per page, and the process memory over the run (issue 13, item 7; docs/importer.md)."""
+
+import re
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from catalogue.importers.files import page_paths, read_page_file
+from catalogue.importers.persist import ImportRun, Outcome, import_page
+from catalogue.management.arguments import positive_int
+from catalogue.management.commands.import_transcriptions import resolve_collection
+from catalogue.models import Document
+
+DEVELOPMENT_PAGES = Path(__file__).resolve().parents[3] / "tests" / "data" / "pages"
+_YEAR = re.compile(rb"\b(19[0-4]\d)\b")
+
+
+class Rollback(Exception):
+    """Raised to undo the real run's writes once it is measured."""
+
+
+def rss_megabytes() -> float:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_pages(source: Path, count: int, folder: Path) -> list[Path]:
+    """`count` page files made from the development pages, each different (so none is skipped
+    as already imported): the n-th copy gets "(copy n)" in its first text line."""
+    sources = [path for path in page_paths([source]) if path.suffix == ".txt"]
+    if not sources:
+        raise CommandError(f"No .txt pages in {source}.")
+    made = []
+    for number in range(count):
+        data = sources[number % len(sources)].read_bytes()
+        lines = data.split(b"\n")
+        for index, line in enumerate(lines[1:], start=1):
+            if len(line.strip()) > 40:  # the first real text line: a heading or the body
+                lines[index] = line.rstrip() + f" (copy {number})".encode()
+                break
+        path = folder / f"{number:06d}.txt"
+        path.write_bytes(b"\n".join(lines))
+        made.append(path)
+    return made
+
+
+class Command(BaseCommand):
+    help = (
+        "Time import_transcriptions' work on generated pages (copies of the development pages): "
+        "a dry run, then a real run whose writes are rolled back. Prints pages/s, CPU per page "
+        "and peak memory at each tenth of the run. Run it on the catalogue to measure against "
+        "(e.g. after generate_catalogue 100000); see docs/importer.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--files", type=positive_int, default=1000, help="Pages (1000).")
+        parser.add_argument("--source", default=str(DEVELOPMENT_PAGES), help="Page folder.")
+        parser.add_argument("--collection", metavar="SLUG")
+        parser.add_argument("--keep", action="store_true", help="Keep the real run's drafts.")
+
+    def handle(self, *args, **options):
+        collection = resolve_collection(options["collection"])
+        folder = Path(tempfile.mkdtemp(prefix="benchmark-import-"))
+        try:
+            paths = make_pages(Path(options["source"]), options["files"], folder)
+            documents = Document.objects.count()
+            self.stdout.write(f"{len(paths)} pages, catalogue of {documents} documents")
+            self.measure("dry run", paths, collection, dry_run=True)
+            if options["keep"]:
+                self.measure("real run", paths, collection, dry_run=False)
+            else:
+                try:
+                    with transaction.atomic():
+                        self.measure("real run", paths, collection, dry_run=False)
+                        raise Rollback
+                except Rollback:
+                    self.stdout.write("(the real run's drafts were rolled back)")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def measure(self, label: str, paths: list[Path], collection, dry_run: bool):
+        run = ImportRun()
+        outcomes: dict[str, int] = {}
+        memory = []
+        tenth = max(1, len(paths) // 10)
+        wall, cpu = time.perf_counter(), time.process_time()
+        for number, path in enumerate(paths, start=1):
+            result = import_page(str(path), read_page_file(path), collection, None, dry_run, run)
+            for item in result.documents:
+                outcomes[item.outcome] = outcomes.get(item.outcome, 0) + 1
+            if number % tenth == 0:
+                memory.append(rss_megabytes())
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        failed = outcomes.get(Outcome.FAILED, 0)
+        self.stdout.write(
+            f"{label}: {len(paths) / wall:.1f} pages/s ({wall:.1f} s, "
+            f"{1000 * cpu / len(paths):.1f} ms CPU per page); documents {outcomes}; "
+            f"{failed} failed"
+        )
+        self.stdout.write(
+            "  peak memory (MB) at each tenth: " + " ".join(f"{value:.0f}" for value in memory)
+        )
