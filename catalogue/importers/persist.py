@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 
 from catalogue.dates import parse_date_range
 from catalogue.models import (
@@ -38,7 +39,15 @@ from catalogue.models import (
 )
 from catalogue.text import fold, name_key
 
-from .authorities import DocumentNames, NameMatch, _name_match, document_names
+from .authorities import (
+    DocumentNames,
+    NameIndex,
+    NameMatch,
+    _name_match,
+    document_names,
+    using_name_index,
+)
+from .dates import first_day
 from .parser import ParsedDocument, ParsedPage, parse_page
 from .text import PageError, checksum, read_page
 
@@ -89,17 +98,31 @@ class ImportRun:
     """What one run reads once instead of once per document: the persons' offices and the
     archives. Made per run (never kept between runs), so nothing rests on a stale cache."""
 
-    def __init__(self):
+    def __init__(self, bulk_names: bool = True):
         self._offices = None
         self._archives = None
+        self._names = None
+        self.bulk_names = bulk_names
 
-    def offices(self) -> list[tuple[str, str, str, object]]:
-        """(folded title, start EDTF, end EDTF, person) for every office in the catalogue."""
+    @property
+    def names(self) -> NameIndex | None:
+        """Every authority name key, read once (authorities.NameIndex); None when the run is
+        a page or two (the admin's upload), where a query per name costs less."""
+        if self._names is None and self.bulk_names:
+            self._names = NameIndex()
+        return self._names
+
+    def offices(self) -> list[tuple[str, object, object, object, str, str]]:
+        """(folded title, first day, last day, person, start EDTF, end EDTF) of every office,
+        the dates parsed once per run (None for an open end)."""
         if self._offices is None:
             rows = Office.objects.select_related("person").only(
                 "title", "start", "end", "person__preferred_name", "person__slug"
             )
-            self._offices = [(fold(o.title), o.start, o.end, o.person) for o in rows]
+            self._offices = [
+                (fold(o.title), *_office_days(o.start, o.end), o.person, o.start, o.end)
+                for o in rows
+            ]
         return self._offices
 
     def archive(self, abbreviation: str):
@@ -140,6 +163,9 @@ def existing_document(parsed: ParsedDocument, source_url: str) -> Document | Non
         return found
     heading = fold(parsed.heading)
     candidates = Document.objects.filter(date_written=parsed.date_written, import_checksum="")
+    if day := first_day(parsed.date_edtf):
+        # date_start is indexed: no scan of the whole catalogue
+        candidates = candidates.filter(Q(date_start=day) | Q(date_start__isnull=True))
     if source_url:
         candidates = candidates | Document.objects.filter(
             source_url=source_url, date_written=parsed.date_written
@@ -160,7 +186,7 @@ def import_page(
     name: str, data: bytes, collection, user=None, dry_run=False, run: ImportRun | None = None
 ) -> FileResult:
     result = FileResult(name=name, checksum=checksum(data))
-    run = run or ImportRun()
+    run = run or ImportRun(bulk_names=False)
     try:
         page = parse_data(data)
     except PageError as error:
@@ -177,9 +203,10 @@ def import_page(
 def import_document(
     parsed, source_url, collection, user=None, dry_run=False, run: ImportRun | None = None
 ) -> DocumentResult:
-    run = run or ImportRun()
-    names = document_names(parsed)
-    add_interlocutor(names, parsed)
+    run = run or ImportRun(bulk_names=False)
+    with using_name_index(run.names):
+        names = document_names(parsed)
+        add_interlocutor(names, parsed)
     inferences = inferred_persons(parsed, names, run)
     warnings = planned_warnings(parsed, names, run, source_url)
     planned = {"planned_warnings": warnings, "inferences": inferences}
@@ -252,27 +279,31 @@ _OFFICE_REMAINDER = re.compile(
 )
 
 
-def _held_on(start: str, end: str, day) -> bool:
+def _office_days(start: str, end: str) -> tuple:
+    """(first day, last day) of an office's period; an unreadable date leaves that end open."""
     try:
-        begins = parse_date_range(start).start if start else None
-        ends = parse_date_range(end).end if end else None
+        first = parse_date_range(start).start if start else None
     except ValidationError:
-        return False
-    return (begins is None or begins <= day) and (ends is None or day <= ends)
+        first = None
+    try:
+        last = parse_date_range(end).end if end else None
+    except ValidationError:
+        last = None
+    return first, last
 
 
 def office_holder(office: str, edtf: str, run: ImportRun):
     """(person, title) of the one person whose office with that title covers the date."""
-    try:
-        day = parse_date_range(edtf).start
-    except ValidationError:
+    day = first_day(edtf)
+    if day is None:
         return None
     stated = re.sub(r"^the\s+", "", fold(office))
     holders = {}
-    for title, start, end, person in run.offices():
+    for title, first, last, person, start, end in run.offices():
         if not title or not stated.startswith(title):
             continue
-        if _OFFICE_REMAINDER.match(stated[len(title) :].strip()) and _held_on(start, end, day):
+        held = (first is None or first <= day) and (last is None or day <= last)
+        if held and _OFFICE_REMAINDER.match(stated[len(title) :].strip()):
             holders[person.pk] = (person, title, start, end)
     return next(iter(holders.values())) if len(holders) == 1 else None
 

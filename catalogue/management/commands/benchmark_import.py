@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from catalogue.importers.files import page_paths, read_page_file
 from catalogue.importers.persist import ImportRun, Outcome, import_page
@@ -19,6 +19,17 @@ from catalogue.models import Document
 
 DEVELOPMENT_PAGES = Path(__file__).resolve().parents[3] / "tests" / "data" / "pages"
 _YEAR = re.compile(rb"\b(19[0-4]\d)\b")
+
+
+class QueryCounter:
+    """Counts the SQL statements run (a connection.execute_wrapper)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
 
 
 class Rollback(Exception):
@@ -31,19 +42,19 @@ def rss_megabytes() -> float:
 
 
 def make_pages(source: Path, count: int, folder: Path) -> list[Path]:
-    """`count` page files made from the development pages, each different (so none is skipped
-    as already imported): the n-th copy gets "(copy n)" in its first text line."""
+    """`count` page files made from the development pages, each different so that none is
+    skipped as already imported: the n-th copy has its own URL and " Copy n." after every
+    paragraph of 200 characters or more (so every document on the page differs)."""
     sources = [path for path in page_paths([source]) if path.suffix == ".txt"]
     if not sources:
         raise CommandError(f"No .txt pages in {source}.")
     made = []
     for number in range(count):
-        data = sources[number % len(sources)].read_bytes()
-        lines = data.split(b"\n")
-        for index, line in enumerate(lines[1:], start=1):
-            if len(line.strip()) > 40:  # the first real text line: a heading or the body
-                lines[index] = line.rstrip() + f" (copy {number})".encode()
-                break
+        lines = sources[number % len(sources)].read_bytes().split(b"\n")
+        if lines[0].startswith(b"URL:"):
+            lines[0] = lines[0].rstrip() + f"?copy={number}".encode()
+        copy = f" Copy {number}.".encode()
+        lines = [line.rstrip() + copy if len(line) >= 200 else line for line in lines]
         path = folder / f"{number:06d}.txt"
         path.write_bytes(b"\n".join(lines))
         made.append(path)
@@ -85,24 +96,31 @@ class Command(BaseCommand):
             shutil.rmtree(folder, ignore_errors=True)
 
     def measure(self, label: str, paths: list[Path], collection, dry_run: bool):
-        run = ImportRun()
+        run = ImportRun()  # one per run: names, offices and archives read once
         outcomes: dict[str, int] = {}
         memory = []
         tenth = max(1, len(paths) // 10)
         wall, cpu = time.perf_counter(), time.process_time()
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
+            self.import_all(paths, collection, dry_run, run, outcomes, memory, tenth)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        failed = outcomes.get(Outcome.FAILED, 0)
+        self.stdout.write(
+            f"{label}: {len(paths) / wall:.1f} pages/s ({wall:.1f} s, "
+            f"{1000 * cpu / len(paths):.1f} ms CPU per page, "
+            f"{queries.count / len(paths):.1f} queries per page); documents {outcomes}; "
+            f"{failed} failed"
+        )
+        self.stdout.write(
+            "  peak memory (MB) at each tenth: " + " ".join(f"{value:.0f}" for value in memory)
+        )
+
+    @staticmethod
+    def import_all(paths, collection, dry_run, run, outcomes, memory, tenth):
         for number, path in enumerate(paths, start=1):
             result = import_page(str(path), read_page_file(path), collection, None, dry_run, run)
             for item in result.documents:
                 outcomes[item.outcome] = outcomes.get(item.outcome, 0) + 1
             if number % tenth == 0:
                 memory.append(rss_megabytes())
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        failed = outcomes.get(Outcome.FAILED, 0)
-        self.stdout.write(
-            f"{label}: {len(paths) / wall:.1f} pages/s ({wall:.1f} s, "
-            f"{1000 * cpu / len(paths):.1f} ms CPU per page); documents {outcomes}; "
-            f"{failed} failed"
-        )
-        self.stdout.write(
-            "  peak memory (MB) at each tenth: " + " ".join(f"{value:.0f}" for value in memory)
-        )
