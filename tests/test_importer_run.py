@@ -142,3 +142,33 @@ def test_json_dry_run_prints_every_field_and_the_warnings(collection, tmp_path):
     assert potemkin["documents"][0]["correspondents"][-1]["role"] == "interlocutor"
     assert "2 file(s) read" in err.getvalue()
     assert not Document.objects.exists()
+
+
+def test_the_search_index_is_refreshed_once_per_run_and_covers_every_draft(
+    collection, tmp_path, monkeypatch
+):
+    from catalogue import search
+
+    for name in ("004-1921-05-13-notes-ali-fuad.txt", "203-1939-05-13-recording-potemkin.txt"):
+        (tmp_path / name).write_bytes((PAGES / name).read_bytes())
+    calls = []
+    original = search.refresh_search_index
+    monkeypatch.setattr(
+        search, "refresh_search_index", lambda docs, **kw: calls.append(1) or original(docs, **kw)
+    )
+    call_command("import_transcriptions", str(tmp_path), "--no-progress", stdout=StringIO())
+    assert len(calls) == 1
+    drafts = Document.objects.all()
+    assert drafts.count() == 3
+    assert all(d.search_text or d.search_vector for d in drafts)
+    assert search.search(Document.objects.all(), "Apaydin").count() == 1
+
+
+def test_outside_an_import_a_saved_part_still_refreshes_its_document(collection):
+    from catalogue.models import Footnote
+
+    [item] = import_page("p", POTEMKIN.read_bytes(), collection).documents
+    Footnote.objects.create(document=item.document, marker="9", order=9, text="Quokkaland")
+    from catalogue import search
+
+    assert search.search(Document.objects.all(), "Quokkaland").count() == 1

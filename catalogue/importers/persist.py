@@ -37,6 +37,7 @@ from catalogue.models import (
     SuggestionKind,
     SuggestionRole,
 )
+from catalogue.search import index_refresh_deferred
 from catalogue.text import fold, name_key
 
 from .authorities import (
@@ -193,10 +194,11 @@ def import_page(
         result.error = str(error)
         return result
     result.source_url = page.source_url
-    for parsed in page.documents:
-        result.documents.append(
-            import_document(parsed, page.source_url, collection, user, dry_run, run)
-        )
+    with index_refresh_deferred():  # one search-index refresh per page (or per run)
+        for parsed in page.documents:
+            result.documents.append(
+                import_document(parsed, page.source_url, collection, user, dry_run, run)
+            )
     return result
 
 

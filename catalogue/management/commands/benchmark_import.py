@@ -14,8 +14,9 @@ from django.db import connection, transaction
 from catalogue.importers.files import page_paths, read_page_file
 from catalogue.importers.persist import ImportRun, Outcome, import_page
 from catalogue.management.arguments import positive_int
-from catalogue.management.commands.import_transcriptions import resolve_collection
+from catalogue.management.commands.import_transcriptions import INDEX_BATCH, resolve_collection
 from catalogue.models import Document
+from catalogue.search import index_refresh_deferred
 
 DEVELOPMENT_PAGES = Path(__file__).resolve().parents[3] / "tests" / "data" / "pages"
 _YEAR = re.compile(rb"\b(19[0-4]\d)\b")
@@ -118,9 +119,17 @@ class Command(BaseCommand):
 
     @staticmethod
     def import_all(paths, collection, dry_run, run, outcomes, memory, tenth):
-        for number, path in enumerate(paths, start=1):
-            result = import_page(str(path), read_page_file(path), collection, None, dry_run, run)
-            for item in result.documents:
-                outcomes[item.outcome] = outcomes.get(item.outcome, 0) + 1
-            if number % tenth == 0:
-                memory.append(rss_megabytes())
+        """As import_transcriptions does: the search index refreshed once per batch."""
+        with index_refresh_deferred() as deferred:
+            for number, path in enumerate(paths, start=1):
+                if number % INDEX_BATCH == 0:
+                    deferred.flush()
+                Command.import_one(path, collection, dry_run, run, outcomes)
+                if number % tenth == 0:
+                    memory.append(rss_megabytes())
+
+    @staticmethod
+    def import_one(path, collection, dry_run, run, outcomes):
+        result = import_page(str(path), read_page_file(path), collection, None, dry_run, run)
+        for item in result.documents:
+            outcomes[item.outcome] = outcomes.get(item.outcome, 0) + 1

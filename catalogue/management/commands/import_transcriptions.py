@@ -11,6 +11,10 @@ from catalogue.importers.files import page_paths, read_page_file
 from catalogue.importers.persist import FileResult, ImportRun, Outcome, import_page
 from catalogue.importers.text import PageError
 from catalogue.models import Collection
+from catalogue.search import index_refresh_deferred
+
+# Files imported between two refreshes of the search index.
+INDEX_BATCH = 200
 
 
 def resolve_collection(slug: str | None) -> Collection:
@@ -57,13 +61,24 @@ class Command(BaseCommand):
         dry_run, as_json = options["dry_run"], options["json"]
         run = ImportRun()
         totals = Totals()
+        if as_json:
+            self.stdout.write('{"dry_run": ' + json.dumps(dry_run) + ', "files": [')
+        with index_refresh_deferred() as deferred:
+            self.import_all(paths, collection, options, run, totals, deferred)
+        if as_json:
+            self.stdout.write("]}")
+        self.summarise(totals, dry_run, self.stderr if as_json else self.stdout)
+
+    def import_all(self, paths, collection, options, run, totals, deferred):
+        """Import every file; the search index is refreshed once per batch of files."""
+        dry_run, as_json = options["dry_run"], options["json"]
         # The raw stream: Django's OutputWrapper would add a newline to every bar refresh.
         stream = getattr(self.stderr, "_out", sys.stderr)
         progress = tqdm(paths, unit="page", disable=options["no_progress"], file=stream)
-        if as_json:
-            self.stdout.write('{"dry_run": ' + json.dumps(dry_run) + ', "files": [')
         for number, path in enumerate(progress):
             progress.set_postfix_str(path.name, refresh=False)
+            if number and number % INDEX_BATCH == 0:
+                deferred.flush()
             result = self.import_path(path, collection, dry_run, run)
             totals.add(result)  # counts only: memory stays flat over any number of files
             if as_json:
@@ -73,9 +88,6 @@ class Command(BaseCommand):
                 progress.write(f"{path}: {result.error}", file=stream)
             elif options["verbosity"] >= 2:
                 self.describe(result, progress)
-        if as_json:
-            self.stdout.write("]}")
-        self.summarise(totals, dry_run, self.stderr if as_json else self.stdout)
 
     def import_path(self, path, collection, dry_run, run=None) -> FileResult:
         try:
