@@ -352,3 +352,37 @@ def test_a_heading_with_no_text_beside_a_full_document_fails_on_its_own():
     )
     assert first.error == ""
     assert "followed by no text" in second.error
+
+
+def test_type_word_followed_directly_by_a_name():
+    document = only("Letter G. V. Chicherin to V. I. Lenin", "May 5, 1921", BODY)
+    assert document.doc_type == DocumentType.LETTER
+    assert (document.sender_name, document.recipient_name) == ("G. V. Chicherin", "V. I. Lenin")
+
+
+def test_number_after_the_type_word():
+    document = only("Minutes No. 5 of the meeting of the delegations", "May 5, 1921", BODY)
+    assert document.doc_type == DocumentType.MINUTES
+
+
+def test_marking_printed_above_the_heading_belongs_to_it():
+    document = only(
+        "Top secret", "Telegram of the plenipotentiary to the NKID", "May 5, 1921", BODY
+    )
+    assert document.classification == Classification.TOP_SECRET
+
+
+def test_heading_continued_on_the_next_line_by_a_link_word():
+    document = only(
+        "Record of conversation", "with the ambassador of Turkey Apaydin", "May 5, 1921", BODY
+    )
+    assert document.heading == "Record of conversation with the ambassador of Turkey Apaydin"
+    assert document.other_party_name == "Apaydin"
+
+
+def test_parenthesised_remark_on_a_date_line_is_kept_in_a_warning():
+    document = only(
+        "Telegram of the plenipotentiary to the NKID", "May 1921 (no later than the 15th)", BODY
+    )
+    assert document.date_edtf == "1921-05"
+    assert any("no later than" in warning for warning in document.warnings)

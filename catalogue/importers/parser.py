@@ -84,13 +84,20 @@ _EXTRACT = r"(?P<extract>(?:an?\s+)?(?:from|extract\s+from|excerpt\s+from|extrac
 _LINK = r"of|from|to|by|with|between|in|for|on|at|sent|addressed|handed"
 _HEADING = re.compile(
     rf"^(?:{_EXTRACT}\s*[:;,.\-\u2010]?\s*(?:(?:the|a|an)\s+)?)?(?P<type>{_TYPE_ALTERNATIVES})"
-    rf"(?:\s+(?P<link>{_LINK})\s+|\s*[,.:;\-\u2010\u2013]\s*|\s*$)",
+    rf"(?:\s+(?:(?:no\.?|№|n\.)\s*[\w/\-\u2010]*\d[\w/\-\u2010]*\s+)?(?P<link>{_LINK})\s+"
+    r"|\s+(?:no\.?|№)\s*\d[\w/\-\u2010]*\s*$"
+    r"|\s+(?P<named>(?=(?:[A-Z][a-z]?\.\s*){1,3}[A-Z][a-z]|[A-Z][a-z]+\s+[A-Z]\.))"
+    r"|\s*[,.:;\-\u2010\u2013]\s*|\s*$)",
     re.IGNORECASE,
 )
 # A heading without a type word: "G. A. Astakhov to the peopleʹs commissariat of ...".
 _PARTIES_ONLY = re.compile(r"^(?P<sender>.{2,200}?)\s+(?P<link>to|in)\s+(?:the\s+)?\S", re.I)
 _DANGLING = re.compile(
     r"(?:\b(?:of|the|to|and|in|with|for|from|at|by|between)|\s(?:[A-Za-z]\.){1,2})$", re.I
+)
+_BARE_TYPE = re.compile(
+    rf"^(?:{_EXTRACT}\s*[:;,.\-\u2010]?\s*(?:(?:the|a|an)\s+)?)?(?:{_TYPE_ALTERNATIVES})[.:]?$",
+    re.IGNORECASE,
 )
 _TRAILING_MARKER = re.compile(r"\s+(\*{1,6}|\[\d{1,3}\])$")
 _HEADING_PLACE = re.compile(r",\s*from\s+(?P<place>[A-Z][\w\u02b9'\-\u2010]+(?:\s[A-Z][\w]+)?)\.?$")
@@ -186,7 +193,8 @@ def parse_heading(line: str, untyped: bool = False) -> Heading | None:
     if typed:
         core_match = _heading_match(core)
         after_type = core[core_match.end() :] if core_match else ""
-        link = (match.group("link") or "").lower()
+        link = match.group("link") or ("from" if match.group("named") is not None else "")
+        link = link.lower()
         doc_type = _doc_type(match.group("type"))
         is_extract = bool(match.group("extract"))
     else:
@@ -423,7 +431,7 @@ def _read_around_date(text: str, before: bool, found: dict) -> str:
     if place and not _NOISE_WORDS.fullmatch(text):
         found["place"] = place.group("place")
         return ""
-    return _NOISE_WORDS.sub(" ", text).strip(" ,.;:\u2010\u2013\u2014-()[]")
+    return _NOISE_WORDS.sub(" ", text).strip(" ,.;:\u2010\u2013\u2014-")
 
 
 def parse_date_line(line: str) -> DateLine | None:
@@ -441,7 +449,10 @@ def parse_date_line(line: str) -> DateLine | None:
     before = _read_around_date(line[: found_date.start], True, found)
     after = _read_around_date(line[found_date.end :], False, found)
     unread = " ".join(part for part in (before, after) if part)
-    if len(unread.split()) > MAX_LEFTOVER_WORDS or re.search(r"[.!?]\s+\w", unread):
+    counted = re.sub(r"[(\[][^()\[\]]*[)\]]", " ", unread)  # "(no later than the 15th)"
+    counted = counted.strip(" ()[]")
+    unread = re.sub(r"\s+", " ", unread).strip(" ()[]")
+    if len(counted.split()) > MAX_LEFTOVER_WORDS or re.search(r"[.!?]\s+\w", counted):
         return None
     return DateLine(
         date=found_date,
@@ -866,12 +877,19 @@ def _dated_soon(lines: list[str], index: int) -> bool:
     return any(parse_date_line(line) for line in lines[index + 1 : index + 1 + HEADER_LOOKAHEAD])
 
 
+_CONTINUATION = re.compile(r"^(?:of|from|to|with|between|by)\s", re.IGNORECASE)
+
+
 def _join_broken_heading(lines: list[str], index: int) -> tuple[str, int]:
-    """A heading broken over lines ("... of the" / "RSFSR to ... Moshaver‐ol‐me‐" / "Malek"):
-    (the joined text, the number of lines used)."""
+    """A heading broken over lines ("... of the" / "RSFSR to ... Moshaver‐ol‐me‐" / "Malek",
+    or "Record of conversation" / "with the ambassador ..."): (joined text, lines used)."""
     text, used = lines[index], 1
     while index + used < len(lines) and used < 3:
         hyphen = text.endswith(("-", "\u2010"))
+        bare_type = used == 1 and bool(_BARE_TYPE.match(text))
+        if bare_type and _CONTINUATION.match(lines[index + used]):
+            text, used = f"{text} {lines[index + used]}", used + 1
+            continue
         if not (hyphen or _DANGLING.search(text)):
             break
         following = lines[index + used]
@@ -919,6 +937,10 @@ def parse_lines(lines: list[str], bad_spots: dict | None = None) -> list[ParsedD
     for number, (heading, start, used) in enumerate(headings):
         end = headings[number + 1][1] if number + 1 < len(headings) else len(lines)
         blocks.append((heading, lines[start + used : end]))
+    if headings and headings[0][1]:
+        # "Top secret" or "Out of line" printed above the first heading belongs to it.
+        above = [line for line in lines[: headings[0][1]] if markings_only(line) is not None]
+        blocks[0] = (blocks[0][0], above + blocks[0][1])
     kept, earlier = [], []
     for heading, block_lines in blocks:
         if is_caption(heading, earlier, bool(block_lines)):
