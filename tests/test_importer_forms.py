@@ -386,3 +386,8 @@ def test_parenthesised_remark_on_a_date_line_is_kept_in_a_warning():
     )
     assert document.date_edtf == "1921-05"
     assert any("no later than" in warning for warning in document.warnings)
+
+
+def test_a_weekday_before_the_date_is_no_place():
+    document = only("Telegram of the plenipotentiary to the NKID", "Monday, May 5, 1921", BODY)
+    assert (document.place_of_origin, document.date_edtf) == ("", "1921-05-05")

@@ -350,6 +350,7 @@ _TRANSMISSION = re.compile(
 _DATE_PLACE = re.compile(
     r"^(?:from\s+)?(?P<place>[A-Za-z][\w\u02b9'\-\u2010]+(?:\s[A-Z][\w]+)?)\s*[,.]?$"
 )
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b,?", re.IGNORECASE)
 _EXTRACT_WORD = re.compile(r"^[(\[]?(?:extract|excerpt|extracts|excerpts)[)\]]?\.?$", re.I)
 _NOISE_WORDS = re.compile(r"\b(?:g|y|year|dated|of|on|the)\b\.?", re.IGNORECASE)
 _LEFTOVER = re.compile(r"^[\s,.;:()\[\]\-\u2010\u2013\u2014]*$")
@@ -425,6 +426,9 @@ def _read_around_date(text: str, before: bool, found: dict) -> str:
     if before and text and (transmission := _TRANSMISSION.match(text)):
         found["transmission"] = transmission.group("phrase")
         return ""
+    if before and (weekday := _WEEKDAY.search(text)):  # "Monday, May 5, 1921"
+        found["weekday"] = weekday.group(0)
+        text = _WEEKDAY.sub(" ", text).strip(" ,.;:")
     place = _DATE_PLACE.match(text) if text and not found["place"] else None
     if place and not before and not text.lower().startswith("from "):
         place = None  # after the date only "from Ankara" is a place
