@@ -387,14 +387,17 @@ def save_document(
 ) -> Document:
     with transaction.atomic():
         document = build_document(parsed, source_url, collection, user, warnings, run)
+        if names.place_of_origin and names.place_of_origin.matched:
+            document.place_of_origin = names.place_of_origin.record  # saved with the rest
         document.save()
         save_footnotes(document, parsed, names)
+        written: set = set()  # a new document: duplicates are told apart here, not by queries
         for order, match in enumerate(names.correspondents):
-            save_correspondent(document, match, order)
+            save_correspondent(document, match, order, written)
         for match in names.mentions:
-            save_mention(document, match)
+            save_mention(document, match, written)
         if names.place_of_origin:
-            save_place_of_origin(document, names.place_of_origin)
+            save_place_of_origin(document, names.place_of_origin, written)
         for inference in inferences:
             save_inference(document, inference)
     return document
@@ -442,12 +445,20 @@ def save_footnotes(document: Document, parsed: ParsedDocument, names: DocumentNa
                 footnote.places.add(match.record)
 
 
-def suggest(document: Document, match: NameMatch):
+def _first_time(written: set | None, *key) -> bool:
+    """Whether `key` is written for the first time into this new document (and note it)."""
+    if written is None:
+        return True
+    if key in written:
+        return False
+    written.add(key)
+    return True
+
+
+def suggest(document: Document, match: NameMatch, written: set | None = None):
     """An unmatched (or ambiguous) name as a suggestion; its warning is already planned."""
-    existing = AuthoritySuggestion.objects.filter(
-        document=document, kind=match.kind, role=match.role, name_key=name_key(match.name)
-    )
-    if not existing.exists():
+    key = ("suggestion", match.kind, match.role, name_key(match.name))
+    if _first_time(written, *key):
         AuthoritySuggestion.objects.create(
             document=document,
             kind=match.kind,
@@ -457,33 +468,32 @@ def suggest(document: Document, match: NameMatch):
         )
 
 
-def save_correspondent(document: Document, match: NameMatch, order: int):
+def save_correspondent(document: Document, match: NameMatch, order: int, written=None):
     if not match.matched:
-        suggest(document, match)
+        suggest(document, match, written)
         return
-    Correspondent.objects.get_or_create(
-        document=document,
-        role=match.role,
-        **{match.kind: match.record},
-        defaults={
-            "name_as_printed": match.name[:255],
-            "office_as_stated": match.office[:500],
-            "order": order,
-        },
-    )
+    if _first_time(written, "correspondent", match.role, match.kind, match.record.pk):
+        Correspondent.objects.create(
+            document=document,
+            role=match.role,
+            **{match.kind: match.record},
+            name_as_printed=match.name[:255],
+            office_as_stated=match.office[:500],
+            order=order,
+        )
 
 
-def save_mention(document: Document, match: NameMatch):
-    Mention.objects.get_or_create(
-        document=document,
-        **{match.kind: match.record},
-        defaults={"name_as_printed": match.name[:255]},
-    )
+def save_mention(document: Document, match: NameMatch, written=None):
+    if _first_time(written, "mention", match.kind, match.record.pk):
+        Mention.objects.create(
+            document=document, **{match.kind: match.record}, name_as_printed=match.name[:255]
+        )
 
 
-def save_place_of_origin(document: Document, match: NameMatch):
+def save_place_of_origin(document: Document, match: NameMatch, written=None):
     if match.matched:
-        document.place_of_origin = match.record
-        document.save(update_fields=["place_of_origin"])
+        if document.place_of_origin_id != match.record.pk:
+            document.place_of_origin = match.record
+            document.save(update_fields=["place_of_origin"])
     else:
-        suggest(document, match)
+        suggest(document, match, written)
