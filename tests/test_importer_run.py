@@ -172,3 +172,15 @@ def test_outside_an_import_a_saved_part_still_refreshes_its_document(collection)
     from catalogue import search
 
     assert search.search(Document.objects.all(), "Quokkaland").count() == 1
+
+
+def test_a_run_looks_names_up_in_bulk_not_per_document(
+    collection, two_chicherins, django_assert_max_num_queries
+):
+    from catalogue.importers.persist import ImportRun
+
+    run = ImportRun()
+    import_page("warm", NOTES.read_bytes(), collection, dry_run=True, run=run)  # reads once
+    with django_assert_max_num_queries(4):  # two documents: the duplicate checks only
+        result = import_page("notes", NOTES.read_bytes(), collection, dry_run=True, run=run)
+    assert any("matches several person records" in w for w in result.documents[0].warnings)
