@@ -391,3 +391,25 @@ def test_parenthesised_remark_on_a_date_line_is_kept_in_a_warning():
 def test_a_weekday_before_the_date_is_no_place():
     document = only("Telegram of the plenipotentiary to the NKID", "Monday, May 5, 1921", BODY)
     assert (document.place_of_origin, document.date_edtf) == ("", "1921-05-05")
+
+
+def test_signature_followed_by_the_place_and_date_of_the_letter():
+    document = only(
+        "Letter of the peopleʹs commissar to the plenipotentiary representative in Turkey",
+        "Dear comrade,",
+        "I have received your letter.",
+        "With communist greetings",
+        "Chicherin",
+        "Moscow, December 26, 1921",
+    )
+    assert (document.signature, document.date_edtf) == ("Chicherin", "1921-12-26")
+    assert document.place_of_origin == "Moscow"
+    assert "December 26" not in document.body
+
+
+def test_a_page_ending_with_its_signature_is_not_truncated():
+    document = only("Telegram of the plenipotentiary to the NKID", "May 5, 1921", BODY, "Aralov")
+    assert document.signature == "Aralov"
+    assert not any("truncated" in warning for warning in document.warnings)
+    document = only("Telegram of the plenipotentiary to the NKID", "May 5, 1921", "He said that")
+    assert any("truncated" in warning for warning in document.warnings)

@@ -749,6 +749,9 @@ class _DocumentBuilder:
     def read_body(self, lines: list[str]):
         doc = self.doc
         lines = list(lines)
+        closing = None  # "Moscow, December 26, 1921" after the signature
+        if len(lines) >= 3 and (closing := parse_date_line(lines[-1])):
+            closing_line = lines.pop()
         index = self.signature_index(lines) if len(lines) >= 2 else None
         if index is not None:
             signature = lines.pop(index)
@@ -756,6 +759,10 @@ class _DocumentBuilder:
             doc.signature = signature.strip("[]. ").strip() if doc.signature_supplied else signature
             if index >= 1 and is_office_line(lines[index - 1]):
                 doc.signatory_office = lines[index - 1].rstrip(".,")
+        if closing and not doc.date_written:
+            self.set_date(closing)  # the document's only date: read, not left in the body
+        elif closing:
+            lines.append(closing_line)
         if lines and is_salutation(lines[0]):
             doc.salutation = lines[0]
         doc.body = "\n\n".join(lines)
@@ -799,7 +806,14 @@ class _DocumentBuilder:
             doc.recipient_name = _HONORIFIC.sub("", doc.addressee_line).rstrip(" .,")
         self.check_footnotes()
         last_line = self.lines[-1] if self.lines else self.heading.text
-        if self.is_last and not last_line.endswith(_TERMINAL):
+        complete = (
+            last_line.endswith(_TERMINAL)
+            or (doc.signature and last_line.strip("[]. ") == doc.signature.strip("[]. "))
+            or parse_date_line(last_line) is not None
+            or is_source_note(last_line)
+            or archival_reference(last_line) is not None
+        )
+        if self.is_last and not complete:
             warn("the page ends mid-sentence: it looks truncated")
         self.check_bad_characters()
         if not self.lines:
