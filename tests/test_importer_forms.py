@@ -413,3 +413,21 @@ def test_a_page_ending_with_its_signature_is_not_truncated():
     assert not any("truncated" in warning for warning in document.warnings)
     document = only("Telegram of the plenipotentiary to the NKID", "May 5, 1921", "He said that")
     assert any("truncated" in warning for warning in document.warnings)
+
+
+def test_reception_of_a_visitor_by_the_commissar():
+    document = only(
+        "Reception of the ambassador of Turkey Aktay by comrade V. M. Molotov", "May 5, 1940", BODY
+    )
+    assert document.doc_type == DocumentType.RECORD_OF_CONVERSATION
+    assert (document.sender_name, document.other_party_name) == ("V. M. Molotov", "Aktay")
+
+
+def test_diary_entry_naming_its_visitor():
+    document = only(
+        "From the diary of V. M. Molotov. Reception of the ambassador of Turkey Aktay",
+        "May 5, 1940",
+        BODY,
+    )
+    assert document.doc_type == DocumentType.DIARY_ENTRY
+    assert (document.sender_name, document.other_party_name) == ("V. M. Molotov", "Aktay")

@@ -298,19 +298,42 @@ def _named(segment: str) -> tuple[str, str]:
     return name, _strip_article(office)
 
 
+_RECEIVED_BY = re.compile(r"\s(?:by|at)\s(?=(?:comrade\s|the\s|[A-Z]))", re.IGNORECASE)
+# "From the diary of V. M. Molotov. Reception of the ambassador of Turkey Aktay"
+_DIARY_SUBJECT = re.compile(
+    r"^(?P<who>.+?)\.\s+(?:reception|conversation|talk|meeting)\s+(?:of|with)\s+(?P<other>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _conversation_parties(heading: Heading) -> Parties:
+    rest = heading.rest
+    if heading.link == "with":
+        return Parties(other_party=_named(rest))
+    if heading.link in ("of", "by", "from", "between", "") and (
+        boundary := _CONVERSATION_BOUNDARY.search(rest)
+    ):
+        return Parties(
+            sender=_named(rest[: boundary.start()]), other_party=_named(rest[boundary.end() :])
+        )
+    if heading.link == "of" and (received := _RECEIVED_BY.search(rest)):
+        # "Reception of the ambassador of Turkey Aktay by comrade Molotov"
+        return Parties(
+            sender=_named(rest[received.end() :]), other_party=_named(rest[: received.start()])
+        )
+    return Parties(sender=_named(rest))
+
+
 def heading_parties(heading: Heading) -> Parties:
     """Sender, recipient and (for a conversation) the other party named by the heading."""
     rest = heading.rest
     if heading.doc_type == DocumentType.RECORD_OF_CONVERSATION:
-        if heading.link == "with":
-            return Parties(other_party=_named(rest))
-        if heading.link == "between" or heading.link in ("of", "by", "from", ""):
-            boundary = _CONVERSATION_BOUNDARY.search(rest)
-            if boundary:
-                first, second = rest[: boundary.start()], rest[boundary.end() :]
-                return Parties(sender=_named(first), other_party=_named(second))
-            return Parties(sender=_named(rest))
+        return _conversation_parties(heading)
     if heading.doc_type == DocumentType.DIARY_ENTRY:
+        if subject := _DIARY_SUBJECT.match(rest):
+            return Parties(
+                sender=_named(subject.group("who")), other_party=_named(subject.group("other"))
+            )
         return Parties(sender=_named(rest))
     if heading.link == "to":
         return Parties(recipient=_named(rest))
