@@ -431,3 +431,58 @@ def test_diary_entry_naming_its_visitor():
     )
     assert document.doc_type == DocumentType.DIARY_ENTRY
     assert (document.sender_name, document.other_party_name) == ("V. M. Molotov", "Aktay")
+
+
+def test_from_and_a_type_word_followed_by_any_word():
+    document = only(
+        "From letter interim attorney of the USSR in Iran A. Kartashev to the commissioner",
+        "January 21, 1939 secret",
+        BODY,
+    )
+    assert (document.doc_type, document.is_extract) == (DocumentType.LETTER, True)
+
+
+def test_special_folder_marking_and_sent_out_to():
+    document = only(
+        "From: conversation of the plenipotentiary Dekanozov with the ambassador Draganov",
+        "Sent out to comrade Molotov, comrade Vyshinsky, general secretariat",
+        "18 February 1941 secret",
+        "Top. Secret special stick",
+        BODY,
+    )
+    assert document.distribution.startswith("Sent out to")
+    assert (document.date_edtf, document.classification) == (
+        "1941-02-18",
+        Classification.TOP_SECRET,
+    )
+
+
+def test_a_blog_title_above_the_heading_is_no_document():
+    document = only(
+        "V. I. Lenin to the Emir of Afghanistan Amanullah Khan. -letters",
+        "Message from the Chairman of the Council V. I. Lenin to the Emir Amanullah Khan.",
+        "USSR foreign policy documents. Volume 4. p. 93. Moscow. 1960",
+        "Between April 20 and early May 1921",
+        BODY,
+    )
+    assert document.heading.startswith("Message from")
+    assert (document.printed_volume, document.date_edtf) == ("4", "1921-04-20/1921-05~")
+    document = only(
+        "Instruction to the Plenipotentiary Representative of the RSFSR in Afghanistan.",
+        "Instruction of the Peopleʹs Commissar to the Plenipotentiary Representative.",
+        "June 3, 1921",
+        BODY,
+    )
+    assert document.heading.startswith("Instruction of") and document.error == ""
+
+
+def test_a_source_label_on_its_own_line():
+    document = only(
+        "Note of the Peopleʹs Commissar to the Ambassador of Turkey Ali Fuad.",
+        "A source:",
+        "USSR foreign policy documents. Volume 4. p. 49. Moscow. 1960",
+        "April 6, 1921 No. 11/552",
+        BODY,
+    )
+    assert document.source_note.startswith("A source: USSR foreign policy documents")
+    assert (document.printed_page, document.reference_number) == ("49", "No. 11/552")

@@ -87,7 +87,8 @@ _HEADING = re.compile(
     rf"(?:\s+(?:(?:no\.?|№|n\.)\s*[\w/\-\u2010]*\d[\w/\-\u2010]*\s+)?(?P<link>{_LINK})\s+"
     r"|\s+(?:no\.?|№)\s*\d[\w/\-\u2010]*\s*$"
     r"|\s+(?P<named>(?=(?:[A-Z][a-z]?\.\s*){1,3}[A-Z][a-z]|[A-Z][a-z]+\s+[A-Z]\.))"
-    r"|\s*[,.:;\-\u2010\u2013]\s*|\s*$)",
+    r"|\s*[,.:;\-\u2010\u2013]\s*|\s*$"
+    r"|(?(extract)\s+(?=[a-z])|(?!)))",  # "From letter interim attorney ...": any word
     re.IGNORECASE,
 )
 # A heading without a type word: "G. A. Astakhov to the peopleʹs commissariat of ...".
@@ -356,7 +357,7 @@ _MARKING = re.compile(
     r"\b(?:highly|very|extremely)\s+important\b|"
     r"\bout\s+of\s+(?:line|turn|order|queue|priority)\b|\bvne\s+ocheredi\b|"
     r"\bimmediate(?:ly)?\b|\b(?:extremely\s+|very\s+)?urgent(?:ly)?\b|\bpriority\b|"
-    r"\bpersonal(?:ly)?\b|\bcopy\b",
+    r"\bpersonal(?:ly)?\b|\bcopy\b|\bspecial\s+(?:folder|file|stick|papka|dossier)\b",
     re.IGNORECASE,
 )
 _PRIORITY_WORDS = re.compile(r"out of|ocheredi|immediate|urgent|important|priority", re.IGNORECASE)
@@ -386,7 +387,8 @@ _SALUTATION = re.compile(
     re.IGNORECASE,
 )
 _DISTRIBUTION = re.compile(
-    r"^(?:sent\s+to|copy\s+to|copies\s+to|distribution\s*:|distributed\s+to|send\s+to)\b",
+    r"^(?:sent(?:\s+out)?\s+to|copy\s+to|copies\s+to|distribution\s*:|distributed\s+to|"
+    r"send\s+to)\b",
     re.IGNORECASE,
 )
 _CLOSING = re.compile(
@@ -677,6 +679,8 @@ class _DocumentBuilder:
                 doc.distribution = line
             elif is_source_note(line) and not doc.source_note:
                 self.set_source_note(line)
+            elif doc.source_note.endswith(":") and not date_line:  # "A source:" / the source
+                self.set_source_note(f"{doc.source_note} {line}")
             elif archival_reference(line) and not doc.archival_reference:
                 self.set_archival_reference(line)
             elif date_line is None and not doc.addressee_line and self.addressee_at(index):
@@ -921,6 +925,12 @@ def _dated_soon(lines: list[str], index: int) -> bool:
 _CONTINUATION = re.compile(r"^(?:of|from|to|with|between|by)\s", re.IGNORECASE)
 
 
+def _typed_soon(lines: list[str]) -> bool:
+    """A heading with a type word among the page's next lines (the first line is then a
+    blog post's title, not a heading without a type word)."""
+    return any(parse_heading(line) for line in lines[1 : 1 + HEADER_LOOKAHEAD])
+
+
 def _join_broken_heading(lines: list[str], index: int) -> tuple[str, int]:
     """A heading broken over lines ("... of the" / "RSFSR to ... Moshaver‐ol‐me‐" / "Malek",
     or "Record of conversation" / "with the ambassador ..."): (joined text, lines used)."""
@@ -956,7 +966,8 @@ def find_headings(lines: list[str]) -> list[tuple[Heading, int, int]]:
     while index < len(lines):
         text, used = _join_broken_heading(lines, index)
         first = not found
-        heading = parse_heading(text, untyped=first and index == 0 and _dated_soon(lines, index))
+        untyped = first and index == 0 and _dated_soon(lines, index) and not _typed_soon(lines)
+        heading = parse_heading(text, untyped=untyped)
         if heading is None and used == 2:
             heading, used = parse_heading(lines[index]), 1
         if heading and not first:
@@ -978,6 +989,8 @@ def parse_lines(lines: list[str], bad_spots: dict | None = None) -> list[ParsedD
     for number, (heading, start, used) in enumerate(headings):
         end = headings[number + 1][1] if number + 1 < len(headings) else len(lines)
         blocks.append((heading, lines[start + used : end]))
+    if len(blocks) > 1 and not blocks[0][1]:
+        blocks.pop(0)  # a title right above the real heading (a blog post's title)
     if headings and headings[0][1]:
         # "Top secret" or "Out of line" printed above the first heading belongs to it.
         above = [line for line in lines[: headings[0][1]] if markings_only(line) is not None]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 _SOURCE_NOTE = re.compile(
     r"^(?:print\.|printed\b|pgchat\.|pechat\b|pechat\.|a\s+source\s*:|source\s*:|"
     r"publ\s*\.?\s*:|published\s*:|opubl\s*\.?\s*:|"
+    r"(?:ussr\s+)?foreign\s+policy\s+documents\b|documents\s+(?:on|of)\s+(?:the\s+)?foreign\s+policy|"
+    r"dokumenty\s+vneshnei|"
     r"(?:izvestia|izvestiya|pravda)\b.*\d)",
     re.IGNORECASE,
 )
