@@ -18,6 +18,8 @@ rebuild_search_index` refreshes them all (run after loaddata, which bypasses sig
 """
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
@@ -298,10 +300,54 @@ def search(queryset, raw_query: str):
 # with loaddata (raw saves) are skipped: run `rebuild_search_index` afterwards.
 
 
+class DeferredRefresh:
+    """Documents whose index refresh waits for the end of a bulk operation (an import run)."""
+
+    def __init__(self):
+        self.pending: set[int] = set()
+
+    def flush(self) -> int:
+        """Refresh the waiting documents in one batch; return how many."""
+        pending, self.pending = self.pending, set()
+        if not pending:
+            return 0
+        return refresh_search_index(Document.objects.filter(pk__in=pending), record=False)
+
+
+_DEFERRED: ContextVar[DeferredRefresh | None] = ContextVar("search_deferred", default=None)
+
+
+@contextmanager
+def index_refresh_deferred():
+    """Within the block, saving a document or one of its parts (footnotes, correspondents,
+    mentions) only notes the document; its index is refreshed once, at the end of the block
+    or at each `flush()`, instead of at every save (issue 13, item 7). Nested blocks join the
+    outermost one. The end of the block refreshes even after an error, so that documents
+    already committed are never left out of the index."""
+    outer = _DEFERRED.get()
+    if outer is not None:
+        yield outer
+        return
+    deferred = DeferredRefresh()
+    token = _DEFERRED.set(deferred)
+    try:
+        yield deferred
+    finally:
+        _DEFERRED.reset(token)
+        deferred.flush()
+
+
+def _refresh_or_defer(document_id):
+    if (deferred := _DEFERRED.get()) is not None:
+        deferred.pending.add(document_id)
+    else:
+        refresh_search_index(Document.objects.filter(pk=document_id), record=False)
+
+
 @receiver(post_save, sender=Document, dispatch_uid="search_document_saved")
 def _document_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh_search_index(Document.objects.filter(pk=instance.pk), record=False)
+        _refresh_or_defer(instance.pk)
 
 
 @receiver(post_save, sender=Footnote, dispatch_uid="search_footnote_saved")
@@ -312,7 +358,7 @@ def _document_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Mention, dispatch_uid="search_mention_deleted")
 def _document_part_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh_search_index(Document.objects.filter(pk=instance.document_id), record=False)
+        _refresh_or_defer(instance.document_id)
 
 
 def documents_naming(authority):

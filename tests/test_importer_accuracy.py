@@ -26,7 +26,24 @@ def test_accuracy_table_over_the_test_pages():
     output = accuracy(str(PAGES), str(EXPECTATIONS))
     assert "| field | documents right | pages right |" in output
     assert "| body | 13/13 (100%) | 10/10 (100%) |" in output
-    assert "| (document count) | – | 10/10 (100%) |" in output
+    pages = len(json.loads(EXPECTATIONS.read_text(encoding="utf-8"))["pages"])
+    assert f"| (document count) | – | {pages}/{pages} (100%) |" in output
+    assert f"pages recognised (not refused): {pages}/{pages} (100.0%)" in output
+    assert "scalar fields right: " in output and "| other_party_name |" in output
+
+
+def test_overall_figures_count_scalar_fields_and_refused_pages(tmp_path):
+    expected = {"pages": {
+        "000-seed.txt": {"documents": [{"signature": "Chicherin", "doc_type": "note",
+                                        "footnotes": [], "warnings": []}]},
+        "nowhere.txt": {"documents": [{"signature": "X"}]},
+    }}  # fmt: skip
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(expected), encoding="utf-8")
+    report = measure(PAGES, load_expectations(path))
+    assert (report.pages_recognised, report.pages) == (1, 2)
+    assert report.scalar_right == (1, 3)  # signature right; type wrong; the missing page's
+    assert report.all_fields_right == (2, 5)  # and warnings right, footnotes wrong
 
 
 def test_a_wrong_expectation_lowers_the_figures(tmp_path):
@@ -36,9 +53,11 @@ def test_a_wrong_expectation_lowers_the_figures(tmp_path):
     path = tmp_path / "expectations.json"
     path.write_text(json.dumps(expected), encoding="utf-8")
     report = measure(PAGES, load_expectations(path))
-    assert report.scores["signature"].documents_right == 11
-    assert report.scores["signature"].pages_right == 8  # seed wrong; page 002 miscounted
-    assert report.scores["(document count)"].pages_right == 9
+    documents = sum(len(page["documents"]) for page in expected["pages"].values())
+    pages = len(expected["pages"])
+    assert report.scores["signature"].documents_right == documents - 1
+    assert report.scores["signature"].pages_right == pages - 2  # seed wrong; 002 miscounted
+    assert report.scores["(document count)"].pages_right == pages - 1
     output = accuracy(str(PAGES), str(path), "--show-misses")
     assert "000-seed.txt[0] signature: got 'Chicherin', want '[Chicherin]'" in output
 

@@ -15,7 +15,10 @@ from .files import read_page_file
 from .parser import parse_page
 from .text import PageError, read_page
 
-UNORDERED_FIELDS = {"warnings"}
+UNORDERED_FIELDS = {"warnings", "footnote_markers"}
+# Fields whose value is a list or a long text: reported per field, left out of the share of
+# scalar fields right.
+NON_SCALAR_FIELDS = {"warnings", "footnotes", "footnote_markers", "body"}
 
 
 @dataclass
@@ -39,6 +42,25 @@ class AccuracyReport:
     scores: dict[str, FieldScore] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)  # "page[index] field: got ..., want ..."
     errors: list[str] = field(default_factory=list)
+    pages: int = 0
+    pages_recognised: int = 0  # the parser found at least one document (the page not refused)
+
+    @property
+    def scalar_right(self) -> tuple[int, int]:
+        """(scalar field values right, scalar field values expected) over every document."""
+        right = total = 0
+        for name, score in self.scores.items():
+            if name.startswith("(") or name in NON_SCALAR_FIELDS or name == "source_url":
+                continue
+            right += score.documents_right
+            total += score.documents
+        return right, total
+
+    @property
+    def all_fields_right(self) -> tuple[int, int]:
+        right = sum(s.documents_right for n, s in self.scores.items() if not n.startswith("("))
+        total = sum(s.documents for n, s in self.scores.items() if not n.startswith("("))
+        return right, total
 
 
 def load_expectations(path) -> dict:
@@ -65,9 +87,11 @@ def measure(folder, expectations: dict) -> AccuracyReport:
     report = AccuracyReport()
     for page_name, page in expectations["pages"].items():
         expected_docs = page.get("documents", [])
+        report.pages += 1
         try:
             parsed = _parse(Path(folder) / page_name)
             got_docs, got_url = [d.as_dict() for d in parsed.documents], parsed.source_url
+            report.pages_recognised += bool(got_docs)
         except (PageError, OSError) as error:
             report.errors.append(f"{page_name}: {error}")
             got_docs, got_url = [], None
@@ -112,4 +136,19 @@ def format_table(report: AccuracyReport) -> str:
         )
         pages = f"{score.pages_right}/{score.pages} ({score.page_share:.0%})"
         lines.append(f"| {name} | {documents} | {pages} |")
+    lines += ["", *format_overall(report)]
     return "\n".join(lines)
+
+
+def _share(right: int, total: int) -> str:
+    return f"{right}/{total} ({right / total:.1%})" if total else "–"
+
+
+def format_overall(report: AccuracyReport) -> list[str]:
+    count = report.scores.get("(document count)", FieldScore())
+    return [
+        f"pages recognised (not refused): {_share(report.pages_recognised, report.pages)}",
+        f"pages with every document found: {_share(count.pages_right, count.pages)}",
+        f"scalar fields right: {_share(*report.scalar_right)}",
+        f"all fields right: {_share(*report.all_fields_right)}",
+    ]

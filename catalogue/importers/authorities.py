@@ -14,6 +14,8 @@ name_key, AuthorityQuerySet.matching_name). Kept honest and simple, precision be
 """
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from catalogue.models import (
@@ -77,8 +79,54 @@ class DocumentNames:
         return [name for name in names if name.matched]
 
 
+class NameIndex:
+    """Every authority name and variant key -> record ids, per kind, read in one query per
+    table for a whole import run (issue 13, item 7: bulk lookups instead of queries per
+    document). Records are fetched by id when first needed and kept for the run. Made per run
+    and dropped with it: a record added while a run goes on is seen by the next run."""
+
+    def __init__(self):
+        self.keys: dict[str, dict[str, set[int]]] = {}
+        self.records: dict[str, dict[int, object]] = {kind: {} for kind in MODELS}
+        for kind, (model, variant_model, relation) in MODELS.items():
+            index = self.keys[kind] = {}
+            for key, pk in model.objects.values_list("name_key", "pk").iterator():
+                index.setdefault(key, set()).add(pk)
+            for key, pk in variant_model.objects.values_list("key", relation).iterator():
+                index.setdefault(key, set()).add(pk)
+
+    def by_key(self, kind: str, keys) -> dict[str, set[int]]:
+        index = self.keys[kind]
+        return {key: index[key] for key in keys if key in index}
+
+    def fetch(self, kind: str, pks) -> dict[int, object]:
+        known = self.records[kind]
+        missing = [pk for pk in pks if pk not in known]
+        if missing:
+            known.update(MODELS[kind][0].objects.in_bulk(missing))
+        return {pk: known[pk] for pk in pks if pk in known}
+
+
+_NAME_INDEX: ContextVar[NameIndex | None] = ContextVar("name_index", default=None)
+
+
+@contextmanager
+def using_name_index(index: NameIndex | None):
+    """Within the block, look names up in `index` instead of querying per name."""
+    token = _NAME_INDEX.set(index)
+    try:
+        yield index
+    finally:
+        _NAME_INDEX.reset(token)
+
+
 def find_record(kind: str, name: str) -> tuple[object, bool]:
     """(the one record answering to the name or None, whether several do)."""
+    if (index := _NAME_INDEX.get()) is not None:
+        pks = index.by_key(kind, [name_key(name)]).get(name_key(name), set())
+        if len(pks) == 1:
+            return index.fetch(kind, list(pks)).get(next(iter(pks))), False
+        return None, len(pks) > 1
     model = MODELS[kind][0]
     records = list(model.objects.matching_name(name)[:2])
     if len(records) == 1:
@@ -162,6 +210,8 @@ def _ngrams(text: str):
 
 
 def _records_by_key(kind: str, keys: set[str]) -> dict[str, set[int]]:
+    if (index := _NAME_INDEX.get()) is not None:
+        return index.by_key(kind, keys)
     model, variant_model, relation = MODELS[kind]
     found: dict[str, set[int]] = {}
     keys = sorted(keys)
@@ -201,7 +251,8 @@ def _with_records(found: dict) -> list[NameMatch]:
     matches = []
     for kind in MODELS:
         pks = [pk for (k, pk) in found if k == kind]
-        records = MODELS[kind][0].objects.in_bulk(pks)
+        index = _NAME_INDEX.get()
+        records = index.fetch(kind, pks) if index else MODELS[kind][0].objects.in_bulk(pks)
         for pk in pks:
             matches.append(NameMatch(kind, SuggestionRole.MENTION, found[(kind, pk)], "",
                                      records[pk]))  # fmt: skip

@@ -5,13 +5,25 @@ parses a page's bytes, recognises documents imported before (by content checksum
 URL with the same heading and date), and unless it is a dry run writes each new document with
 its footnotes, correspondents, mentions and authority suggestions in its own transaction, so
 that a failure leaves nothing half-written and the other documents and files go on.
+
+Everything a document's warnings say is worked out before the dry-run/real-run fork
+(`planned_warnings`), so that a dry run reports exactly the warnings the import would store.
+A document the parser refused (bad bytes in it, a heading with no text) fails on its own;
+its neighbours on the page are imported.
+
+Senders and recipients named only by their office ("the peopleʹs commissar for foreign affairs
+of the USSR") are matched against the persons' offices with their dates: the one person who
+held that office on the document's date is offered as a suggestion that states its reason.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 
+from catalogue.dates import parse_date_range
 from catalogue.importers.relations import suggest_references
 from catalogue.models import (
     Archive,
@@ -21,18 +33,31 @@ from catalogue.models import (
     Footnote,
     FootnoteKind,
     Mention,
+    Office,
     Status,
+    SuggestionKind,
+    SuggestionRole,
 )
+from catalogue.search import index_refresh_deferred
 from catalogue.text import fold, name_key
 
-from .authorities import DocumentNames, NameMatch, document_names
+from .authorities import (
+    DocumentNames,
+    NameIndex,
+    NameMatch,
+    _name_match,
+    document_names,
+    using_name_index,
+)
+from .dates import first_day
 from .parser import ParsedDocument, ParsedPage, parse_page
 from .text import PageError, checksum, read_page
 
 DOCUMENT_FIELDS = [
     "heading", "doc_type", "is_extract", "date_written", "date_edtf", "addressee_line",
     "reference_number", "classification", "priority", "marking_as_printed", "distribution",
-    "body", "signature", "signature_supplied", "source_note", "archival_reference", "fond",
+    "body", "signature", "signature_supplied", "source_note", "transmission",
+    "archival_reference", "fond",
     "opis", "papka", "delo", "folios", "printed_volume", "printed_page", "printed_number",
 ]  # fmt: skip
 
@@ -45,16 +70,67 @@ class Outcome:
 
 
 @dataclass
+class Inference:
+    """A person suggested for a sender or recipient named only by an office."""
+
+    role: str
+    person: object
+    office_as_stated: str
+    reason: str
+
+
+@dataclass
 class DocumentResult:
     parsed: ParsedDocument
     names: DocumentNames
     outcome: str
     document: Document | None = None  # the new document, or the one found for a skipped one
     error: str = ""
+    planned_warnings: list[str] = field(default_factory=list)
+    inferences: list[Inference] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
-        return self.document.import_warnings if self.document else self.parsed.warnings
+        if self.document is not None and self.outcome == Outcome.SKIPPED:
+            return self.document.import_warnings
+        return self.planned_warnings or self.parsed.warnings
+
+
+class ImportRun:
+    """What one run reads once instead of once per document: the persons' offices and the
+    archives. Made per run (never kept between runs), so nothing rests on a stale cache."""
+
+    def __init__(self, bulk_names: bool = True):
+        self._offices = None
+        self._archives = None
+        self._names = None
+        self.bulk_names = bulk_names
+
+    @property
+    def names(self) -> NameIndex | None:
+        """Every authority name key, read once (authorities.NameIndex); None when the run is
+        a page or two (the admin's upload), where a query per name costs less."""
+        if self._names is None and self.bulk_names:
+            self._names = NameIndex()
+        return self._names
+
+    def offices(self) -> list[tuple[str, object, object, object, str, str]]:
+        """(folded title, first day, last day, person, start EDTF, end EDTF) of every office,
+        the dates parsed once per run (None for an open end)."""
+        if self._offices is None:
+            rows = Office.objects.select_related("person").only(
+                "title", "start", "end", "person__preferred_name", "person__slug"
+            )
+            self._offices = [
+                (fold(o.title), *_office_days(o.start, o.end), o.person, o.start, o.end)
+                for o in rows
+            ]
+        return self._offices
+
+    def archive(self, abbreviation: str):
+        if self._archives is None:
+            self._archives = {fold(a.abbreviation): a for a in Archive.objects.all()}
+        return self._archives.get(fold(abbreviation))
 
 
 @dataclass
@@ -89,6 +165,9 @@ def existing_document(parsed: ParsedDocument, source_url: str) -> Document | Non
         return found
     heading = fold(parsed.heading)
     candidates = Document.objects.filter(date_written=parsed.date_written, import_checksum="")
+    if day := first_day(parsed.date_edtf):
+        # date_start is indexed: no scan of the whole catalogue
+        candidates = candidates.filter(Q(date_start=day) | Q(date_start__isnull=True))
     if source_url:
         candidates = candidates | Document.objects.filter(
             source_url=source_url, date_written=parsed.date_written
@@ -105,31 +184,155 @@ def parse_data(data: bytes) -> ParsedPage:
     return parse_page(read_page(data))
 
 
-def import_page(name: str, data: bytes, collection, user=None, dry_run=False) -> FileResult:
+def import_page(
+    name: str, data: bytes, collection, user=None, dry_run=False, run: ImportRun | None = None
+) -> FileResult:
     result = FileResult(name=name, checksum=checksum(data))
+    run = run or ImportRun(bulk_names=False)
     try:
         page = parse_data(data)
     except PageError as error:
         result.error = str(error)
         return result
     result.source_url = page.source_url
-    for parsed in page.documents:
-        result.documents.append(import_document(parsed, page.source_url, collection, user, dry_run))
+    with index_refresh_deferred():  # one search-index refresh per page (or per run)
+        for parsed in page.documents:
+            result.documents.append(
+                import_document(parsed, page.source_url, collection, user, dry_run, run)
+            )
     return result
 
 
-def import_document(parsed, source_url, collection, user=None, dry_run=False) -> DocumentResult:
-    names = document_names(parsed)
+def import_document(
+    parsed, source_url, collection, user=None, dry_run=False, run: ImportRun | None = None
+) -> DocumentResult:
+    run = run or ImportRun(bulk_names=False)
+    with using_name_index(run.names):
+        names = document_names(parsed)
+        add_interlocutor(names, parsed)
+    inferences = inferred_persons(parsed, names, run)
+    warnings = planned_warnings(parsed, names, run, source_url)
+    planned = {"planned_warnings": warnings, "inferences": inferences}
+    if parsed.error:
+        return DocumentResult(parsed, names, Outcome.FAILED, error=parsed.error, **planned)
     existing = existing_document(parsed, source_url)
     if existing:
-        return DocumentResult(parsed, names, Outcome.SKIPPED, document=existing)
+        return DocumentResult(parsed, names, Outcome.SKIPPED, document=existing, **planned)
     if dry_run:
-        return DocumentResult(parsed, names, Outcome.WOULD_CREATE)
+        return DocumentResult(parsed, names, Outcome.WOULD_CREATE, **planned)
     try:
-        document = save_document(parsed, names, source_url, collection, user)
+        document = save_document(
+            parsed, names, source_url, collection, user, warnings, inferences, run
+        )
     except (DatabaseError, ValidationError) as error:
-        return DocumentResult(parsed, names, Outcome.FAILED, error=_message(error))
-    return DocumentResult(parsed, names, Outcome.CREATED, document=document)
+        return DocumentResult(parsed, names, Outcome.FAILED, error=_message(error), **planned)
+    return DocumentResult(parsed, names, Outcome.CREATED, document=document, **planned)
+
+
+def add_interlocutor(names: DocumentNames, parsed: ParsedDocument):
+    """The other party of a record of conversation, as a correspondent "interlocutor"."""
+    if parsed.other_party_name:
+        names.correspondents.append(
+            _name_match(
+                SuggestionKind.PERSON,
+                SuggestionRole.INTERLOCUTOR,
+                parsed.other_party_name,
+                parsed.other_party_office,
+            )
+        )
+
+
+def _suggested(names: DocumentNames) -> list[NameMatch]:
+    """The names that become suggestions, in the order they are saved."""
+    found = [match for match in names.correspondents if not match.matched]
+    if names.place_of_origin and not names.place_of_origin.matched:
+        found.append(names.place_of_origin)
+    return found
+
+
+def ambiguity_warning(match: NameMatch) -> str:
+    return f"“{match.name}” matches several {match.kind} records: choose one in the suggestions"
+
+
+def planned_warnings(
+    parsed: ParsedDocument, names: DocumentNames, run: ImportRun, source_url: str = ""
+) -> list[str]:
+    """Every warning the document will carry, the same in a dry run and a real one."""
+    warnings = list(parsed.warnings)
+    _fit("source_url", source_url, warnings)
+    for name in DOCUMENT_FIELDS:
+        _fit(name, getattr(parsed, name), warnings)
+    _fit("place_of_origin_as_written", parsed.place_of_origin, warnings)
+    if parsed.archive and run.archive(parsed.archive) is None:
+        warnings.append(f"archive {parsed.archive} is not in the catalogue")
+    seen = set()
+    for match in _suggested(names):
+        message = ambiguity_warning(match)
+        if match.ambiguous and message not in seen:
+            seen.add(message)
+            warnings.append(message)
+    return warnings
+
+
+# --- Persons named only by their office --------------------------------------------------------
+
+_OFFICE_REMAINDER = re.compile(
+    r"^(?:(?:of|in)\s+(?:the\s+)?(?:ussr|rsfsr|soviet\s+union|soviet\s+russia|"
+    r"soviet\s+government))?\s*$"
+)
+
+
+def _office_days(start: str, end: str) -> tuple:
+    """(first day, last day) of an office's period; an unreadable date leaves that end open."""
+    try:
+        first = parse_date_range(start).start if start else None
+    except ValidationError:
+        first = None
+    try:
+        last = parse_date_range(end).end if end else None
+    except ValidationError:
+        last = None
+    return first, last
+
+
+def office_holder(office: str, edtf: str, run: ImportRun):
+    """(person, title) of the one person whose office with that title covers the date."""
+    day = first_day(edtf)
+    if day is None:
+        return None
+    stated = re.sub(r"^the\s+", "", fold(office))
+    holders = {}
+    for title, first, last, person, start, end in run.offices():
+        if not title or not stated.startswith(title):
+            continue
+        held = (first is None or first <= day) and (last is None or day <= last)
+        if held and _OFFICE_REMAINDER.match(stated[len(title) :].strip()):
+            holders[person.pk] = (person, title, start, end)
+    return next(iter(holders.values())) if len(holders) == 1 else None
+
+
+def inferred_persons(parsed: ParsedDocument, names: DocumentNames, run: ImportRun):
+    """Sender and recipient named by office alone -> the office holder on the date."""
+    if not parsed.date_edtf:
+        return []
+    named_roles = {m.role for m in names.correspondents if m.kind == SuggestionKind.PERSON}
+    found = []
+    for role, name, office in (
+        (SuggestionRole.AUTHOR, parsed.sender_name, parsed.sender_office),
+        (SuggestionRole.RECIPIENT, parsed.recipient_name, parsed.recipient_office),
+    ):
+        if name or not office or role in named_roles:
+            continue
+        holder = office_holder(office, parsed.date_edtf, run)
+        if holder:
+            person, _, start, end = holder
+            period = "–".join(part for part in (start, end) if part) or "no dates"
+            reason = (
+                f"held the office “{office}” on {parsed.date_edtf} (office {period}); "
+                "suggested from the office and the date"
+            )
+            found.append(Inference(role, person, office, reason))
+    return found
 
 
 def _message(error) -> str:
@@ -150,45 +353,71 @@ def _fit(field_name: str, value, warnings: list[str]):
     return value
 
 
-def build_document(parsed: ParsedDocument, source_url: str, collection, user) -> Document:
-    warnings = list(parsed.warnings)
-    values = {name: _fit(name, getattr(parsed, name), warnings) for name in DOCUMENT_FIELDS}
-    archive = None
-    if parsed.archive:
-        archive = Archive.objects.filter(abbreviation__iexact=parsed.archive).first()
-        if archive is None:
-            warnings.append(f"archive {parsed.archive} is not in the catalogue")
+def build_document(
+    parsed: ParsedDocument, source_url: str, collection, user, warnings=None, run=None
+) -> Document:
+    run = run or ImportRun()
+    if warnings is None:
+        warnings = planned_warnings(parsed, document_names(parsed), run, source_url)
+    values = {name: _fit(name, getattr(parsed, name), []) for name in DOCUMENT_FIELDS}
     return Document(
         collection=collection,
         status=Status.DRAFT,
-        archive=archive,
+        archive=run.archive(parsed.archive) if parsed.archive else None,
         place_of_origin_as_written=_fit(
-            "place_of_origin_as_written", parsed.place_of_origin, warnings
+            "place_of_origin_as_written", parsed.place_of_origin, []
         ),  # fmt: skip
-        source_url=_fit("source_url", source_url, warnings),
+        source_url=_fit("source_url", source_url, []),
         import_checksum=parsed.content_checksum(),
-        import_warnings=warnings,
+        import_warnings=list(warnings),
         created_by=user,
         updated_by=user,
         **values,
     )
 
 
-def save_document(parsed, names: DocumentNames, source_url, collection, user=None) -> Document:
+def save_document(
+    parsed,
+    names: DocumentNames,
+    source_url,
+    collection,
+    user=None,
+    warnings=None,
+    inferences=(),
+    run=None,
+) -> Document:
     with transaction.atomic():
-        document = build_document(parsed, source_url, collection, user)
+        document = build_document(parsed, source_url, collection, user, warnings, run)
+        if names.place_of_origin and names.place_of_origin.matched:
+            document.place_of_origin = names.place_of_origin.record  # saved with the rest
         document.save()
         save_footnotes(document, parsed, names)
+        written: set = set()  # a new document: duplicates are told apart here, not by queries
         for order, match in enumerate(names.correspondents):
-            save_correspondent(document, match, order)
+            save_correspondent(document, match, order, written)
         for match in names.mentions:
-            save_mention(document, match)
+            save_mention(document, match, written)
         if names.place_of_origin:
-            save_place_of_origin(document, names.place_of_origin)
+            save_place_of_origin(document, names.place_of_origin, written)
+        for inference in inferences:
+            save_inference(document, inference)
         suggest_references(document)  # issue 15: "refers to" suggestions
-        if document.import_warnings != parsed.warnings:
-            document.save(update_fields=["import_warnings"])
     return document
+
+
+def save_inference(document: Document, inference: Inference):
+    AuthoritySuggestion.objects.get_or_create(
+        document=document,
+        kind=SuggestionKind.PERSON,
+        role=inference.role,
+        name_key=name_key(str(inference.person)),
+        defaults={
+            "name_as_printed": str(inference.person)[:255],
+            "office_as_stated": inference.office_as_stated[:500],
+            "person": inference.person,
+            "reason": inference.reason[:500],
+        },
+    )
 
 
 def _footnote_kind(text: str) -> str:
@@ -218,15 +447,20 @@ def save_footnotes(document: Document, parsed: ParsedDocument, names: DocumentNa
                 footnote.places.add(match.record)
 
 
-def suggest(document: Document, match: NameMatch):
-    if match.ambiguous:
-        document.import_warnings.append(
-            f"“{match.name}” matches several {match.kind} records: choose one in the suggestions"
-        )
-    existing = AuthoritySuggestion.objects.filter(
-        document=document, kind=match.kind, role=match.role, name_key=name_key(match.name)
-    )
-    if not existing.exists():
+def _first_time(written: set | None, *key) -> bool:
+    """Whether `key` is written for the first time into this new document (and note it)."""
+    if written is None:
+        return True
+    if key in written:
+        return False
+    written.add(key)
+    return True
+
+
+def suggest(document: Document, match: NameMatch, written: set | None = None):
+    """An unmatched (or ambiguous) name as a suggestion; its warning is already planned."""
+    key = ("suggestion", match.kind, match.role, name_key(match.name))
+    if _first_time(written, *key):
         AuthoritySuggestion.objects.create(
             document=document,
             kind=match.kind,
@@ -236,33 +470,32 @@ def suggest(document: Document, match: NameMatch):
         )
 
 
-def save_correspondent(document: Document, match: NameMatch, order: int):
+def save_correspondent(document: Document, match: NameMatch, order: int, written=None):
     if not match.matched:
-        suggest(document, match)
+        suggest(document, match, written)
         return
-    Correspondent.objects.get_or_create(
-        document=document,
-        role=match.role,
-        **{match.kind: match.record},
-        defaults={
-            "name_as_printed": match.name[:255],
-            "office_as_stated": match.office[:500],
-            "order": order,
-        },
-    )
+    if _first_time(written, "correspondent", match.role, match.kind, match.record.pk):
+        Correspondent.objects.create(
+            document=document,
+            role=match.role,
+            **{match.kind: match.record},
+            name_as_printed=match.name[:255],
+            office_as_stated=match.office[:500],
+            order=order,
+        )
 
 
-def save_mention(document: Document, match: NameMatch):
-    Mention.objects.get_or_create(
-        document=document,
-        **{match.kind: match.record},
-        defaults={"name_as_printed": match.name[:255]},
-    )
+def save_mention(document: Document, match: NameMatch, written=None):
+    if _first_time(written, "mention", match.kind, match.record.pk):
+        Mention.objects.create(
+            document=document, **{match.kind: match.record}, name_as_printed=match.name[:255]
+        )
 
 
-def save_place_of_origin(document: Document, match: NameMatch):
+def save_place_of_origin(document: Document, match: NameMatch, written=None):
     if match.matched:
-        document.place_of_origin = match.record
-        document.save(update_fields=["place_of_origin"])
+        if document.place_of_origin_id != match.record.pk:
+            document.place_of_origin = match.record
+            document.save(update_fields=["place_of_origin"])
     else:
-        suggest(document, match)
+        suggest(document, match, written)

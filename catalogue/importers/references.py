@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 _SOURCE_NOTE = re.compile(
     r"^(?:print\.|printed\b|pgchat\.|pechat\b|pechat\.|a\s+source\s*:|source\s*:|"
+    r"publ\s*\.?\s*:|published\s*:|opubl\s*\.?\s*:|"
+    r"(?:ussr\s+)?foreign\s+policy\s+documents\b|documents\s+(?:on|of)\s+(?:the\s+)?foreign\s+policy|"
+    r"dokumenty\s+vneshnei|"
     r"(?:izvestia|izvestiya|pravda)\b.*\d)",
     re.IGNORECASE,
 )
@@ -58,8 +61,16 @@ class ArchivalReference:
     parts: dict = field(default_factory=dict)  # fond, opis, papka, delo, folios
 
 
+# A source note run on at the end of the last paragraph: "... any European power. ʺ Publ .:
+# foreign policy of the USSR ... ‐t. I. ‐ s. 145‐146." ("Opubl.:", published in).
+_SOURCE_NOTE_IN_LINE = re.compile(r"(?<=\S)\s+(?=(?:publ|opubl)\s*\.\s*:\s*\S)", re.IGNORECASE)
+
+
 def split_reference_from_line(line: str) -> list[str]:
-    """ "Mikhailov avp rf, f.059, ..." -> ["Mikhailov", "avp rf, f.059, ..."]."""
+    """ "Mikhailov avp rf, f.059, ..." -> ["Mikhailov", "avp rf, f.059, ..."]; a source note
+    run on at the end of a paragraph goes on a line of its own."""
+    if (note := _SOURCE_NOTE_IN_LINE.search(line)) and len(line) - note.end() < 200:
+        return [line[: note.start()].strip(), line[note.end() :].strip()]
     match = _REFERENCE_IN_LINE.search(line)
     if not match or _REFERENCE.match(line):
         return [line]

@@ -32,6 +32,7 @@ class PageText:
     source_url: str = ""
     is_html: bool = False
     warnings: list[str] = field(default_factory=list)
+    bad_spots: dict[str, list[str]] = field(default_factory=dict)  # line -> where bad bytes are
 
 
 def check_size(size: int) -> None:
@@ -75,11 +76,50 @@ _LETTERS = re.compile(r"[^\W\d_]")
 
 
 def looks_binary(data: bytes) -> bool:
+    """Many NUL or control bytes: a binary file. A few stray ones (a NUL inside one document)
+    are not: the page is read and the document holding them is reported (see mark_bad_characters).
+    """
     sample = data[:BINARY_SAMPLE_BYTES]
-    if b"\x00" in sample:
+    if sample.count(b"\x00") > max(8, len(sample) * 0.01):
         return True
     control = sum(1 for byte in sample if byte < 32 and byte not in b"\t\n\r\f\x0b")
-    return control > len(sample) * 0.05
+    return control > max(8, len(sample) * 0.05)
+
+
+# NUL and other control characters, and the replacement character a failed decoding leaves.
+_BAD_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+BAD_CHARACTER = "\ufffd"
+
+
+def mark_bad_characters(text: str) -> tuple[str, dict[str, list[str]]]:
+    """Replace bad characters by U+FFFD; say where each was, by the line it is on.
+
+    Returns the text and, for each (stripped) line holding one, where in the file they are:
+    "byte 0x00 at line 14, column 37". The parser refuses the one document holding that line
+    and keeps the others.
+    """
+    spots: dict[str, list[str]] = {}
+    if not _BAD_CHARACTERS.search(text):
+        return text, spots
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        found = list(_BAD_CHARACTERS.finditer(line))
+        if not found:
+            continue
+        where = [
+            f"{_describe(match.group(0))} at line {number}, column {match.start() + 1}"
+            for match in found
+        ]
+        cleaned = _BAD_CHARACTERS.sub(BAD_CHARACTER, line)
+        lines[number - 1] = cleaned
+        spots.setdefault(cleaned.strip(" \t\r\n\u00a0\u200b\ufeff"), []).extend(where)
+    return "\n".join(lines), spots
+
+
+def _describe(character: str) -> str:
+    if character == BAD_CHARACTER:
+        return "an undecodable byte"
+    return f"byte 0x{ord(character):02x}"
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
@@ -221,8 +261,10 @@ def read_page(data: bytes) -> PageText:
     """Decode and split a page's bytes; raise PageError for files that are not pages."""
     check_size(len(data))
     text, warnings = decode(data)
+    text, bad_spots = mark_bad_characters(text)
     page = page_from_text(text)
     page.warnings = warnings + page.warnings
+    page.bad_spots = bad_spots
     if not page.lines:
         raise PageError("The file holds no text.")
     return page

@@ -89,6 +89,12 @@ class Document(models.Model):
         blank=True,
         help_text="Classification and priority as printed, e.g. “Out of line”, “top secret”.",
     )
+    transmission = models.CharField(
+        "transmission as printed",
+        max_length=255,
+        blank=True,
+        help_text="How the document went, as the date line says: “Transmitted by telegraph on”.",
+    )
     distribution = models.TextField(
         "distribution list", blank=True, help_text="e.g. “Sent to comrade Molotov, …”"
     )
@@ -312,6 +318,7 @@ class CorrespondentRole(models.TextChoices):
     SIGNATORY = "signatory", "Signatory"
     RECIPIENT = "recipient", "Recipient"
     COPY_RECIPIENT = "copy_recipient", "Copy recipient"
+    INTERLOCUTOR = "interlocutor", "Interlocutor (other party of a conversation)"
 
 
 def _exactly_one(*fields):

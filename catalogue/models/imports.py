@@ -32,6 +32,7 @@ class SuggestionRole(models.TextChoices):
     AUTHOR = CorrespondentRole.AUTHOR.value, "Author"
     SIGNATORY = CorrespondentRole.SIGNATORY.value, "Signatory"
     RECIPIENT = CorrespondentRole.RECIPIENT.value, "Recipient"
+    INTERLOCUTOR = CorrespondentRole.INTERLOCUTOR.value, "Interlocutor"
     MENTION = "mention", "Mentioned"
     PLACE_OF_ORIGIN = "place_of_origin", "Place of origin"
 
@@ -47,6 +48,7 @@ CORRESPONDENT_ROLES = {
     SuggestionRole.AUTHOR,
     SuggestionRole.SIGNATORY,
     SuggestionRole.RECIPIENT,
+    SuggestionRole.INTERLOCUTOR,
 }
 
 
@@ -67,6 +69,11 @@ class AuthoritySuggestion(models.Model):
     name_as_printed = models.CharField(max_length=255)
     name_key = models.CharField(max_length=255, editable=False, db_index=True)
     office_as_stated = models.CharField(max_length=500, blank=True)
+    reason = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why the importer suggests this record, e.g. the office held on the date.",
+    )
     status = models.CharField(
         max_length=20,
         choices=SuggestionStatus.choices,

@@ -14,6 +14,8 @@ class DocumentType(models.TextChoices):
     MINUTES = "minutes", "Minutes"
     TREATY = "treaty", "Treaty"
     SPEECH = "speech", "Speech"
+    STATEMENT = "statement", "Statement"
+    COMMUNIQUE = "communique", "Communiqué"
     OTHER = "other", "Other"
 
 
