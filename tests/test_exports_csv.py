@@ -88,7 +88,7 @@ def test_list_links_to_every_export_of_the_current_results(client, seed):
     assert "(at most 5,000 documents per export)" in text
     links = {a.text_content().replace(" file", ""): a.get("href") for a in paragraph.iter("a")}
     assert list(links) == ["BibTeX", "RIS", "CSL-JSON", "CSV", "CMIF"]
-    for label, extension in zip(links, ["bib", "ris", "json", "csv"], strict=True):
+    for label, extension in zip(links, ["bib", "ris", "json", "csv", "cmif.xml"], strict=True):
         url = urlsplit(links[label])
         assert url.path == f"/documents/export.{extension}"
         assert parse_qs(url.query) == {"type": ["telegram"], "sort": ["-date"]}
