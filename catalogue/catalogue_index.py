@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 
 from catalogue import versioning
 from catalogue.facets import (
@@ -565,10 +565,26 @@ def enabled() -> bool:
     return getattr(settings, "CATALOGUE_INDEX", True)
 
 
+def read_alias() -> str:
+    """The database this request reads the catalogue from (a replica that has caught up, or
+    the primary): the index is caught up from there, never from a database the page does not
+    read."""
+    return router.db_for_read(Document)
+
+
+def _identity(using: str) -> str:
+    """The key of `using`'s index: a read replica is a copy of the primary, so at a given
+    catalogue version both hold the same documents and share one index (one copy in memory)."""
+    from catalogue.routing import replica_aliases
+
+    return DEFAULT_DB_ALIAS if using in replica_aliases() else using
+
+
 def index_path(using: str = DEFAULT_DB_ALIAS) -> Path | None:
     directory = getattr(settings, "CATALOGUE_INDEX_DIR", None)
     if not directory:
         return None
+    using = _identity(using)
     name = str(connections[using].settings_dict["NAME"]).replace("/", "_")
     return Path(directory) / f"{connections[using].vendor}-{name}-v{FORMAT}.npz"
 
@@ -579,12 +595,12 @@ def forget(using: str | None = None) -> None:
         if using is None:
             _indexes.clear()
         else:
-            _indexes.pop(using, None)
+            _indexes.pop(_identity(using), None)
 
 
 def install(index: CatalogueIndex, using: str = DEFAULT_DB_ALIAS) -> None:
     with _lock:
-        _indexes[using] = index
+        _indexes[_identity(using)] = index
 
 
 def current_index(using: str = DEFAULT_DB_ALIAS) -> CatalogueIndex | None:
@@ -593,7 +609,7 @@ def current_index(using: str = DEFAULT_DB_ALIAS) -> CatalogueIndex | None:
         return None
     wanted = versioning.current_version(using)
     with _lock:
-        index = _indexes.get(using)
+        index = _indexes.get(_identity(using))
         if index is None:
             index = _load(using)
         if index is not None and index.version < wanted:
@@ -614,7 +630,7 @@ def _load(using) -> CatalogueIndex | None:
     except Exception:
         logger.exception("The catalogue index at %s could not be read; rebuilding", path)
         return None
-    _indexes[using] = index
+    _indexes[_identity(using)] = index
     return index
 
 
@@ -625,20 +641,20 @@ def _catch_up(index, using) -> CatalogueIndex | None:
         logger.exception("The catalogue index could not catch up; counting in SQL")
         return None
     if updated is not None:
-        _indexes[using] = updated
+        _indexes[_identity(using)] = updated
     return updated
 
 
 def _rebuild(using) -> CatalogueIndex | None:
     """Rebuild inline for a small catalogue; otherwise in a thread (None meanwhile)."""
-    previous = _indexes.get(using)
+    previous = _indexes.get(_identity(using))
     size = previous.size if previous is not None else Document.objects.using(using).count()
     if size <= INLINE_BUILD_LIMIT or not getattr(settings, "CATALOGUE_INDEX_BACKGROUND", True):
         index = build(using)
-        _indexes[using] = index
+        _indexes[_identity(using)] = index
         return index
-    if using not in _rebuilding:
-        _rebuilding.add(using)
+    if _identity(using) not in _rebuilding:
+        _rebuilding.add(_identity(using))
         threading.Thread(target=_build_in_background, args=(using,), daemon=True).start()
     return None
 
@@ -653,7 +669,7 @@ def _build_in_background(using):
     except Exception:
         logger.exception("The catalogue index could not be rebuilt")
     finally:
-        _rebuilding.discard(using)
+        _rebuilding.discard(_identity(using))
         connections[using].close()
 
 
@@ -718,8 +734,9 @@ class IndexedCounts:
     index: CatalogueIndex
 
 
-def indexed_list(filterset, expanded=(), using=DEFAULT_DB_ALIAS) -> IndexedCounts | None:
+def indexed_list(filterset, expanded=(), using=None) -> IndexedCounts | None:
     """The result count and facets of the public list from the index; None: count in SQL."""
+    using = using or read_alias()
     if any(name not in COLUMNS for name, _ in filterset.facet_filters()):
         return None
     if not filterset._base_is_published:
@@ -864,7 +881,7 @@ class _ByLookup(dict):
         return self[(lookup.model, lookup.label_field)]
 
 
-def first_of_group(list_url: str, size: int, using=DEFAULT_DB_ALIAS):
+def first_of_group(list_url: str, size: int, using=None):
     """For an authority page's group of documents, given as its filtered list URL
     ("/documents/?author=person%3Achicherin"): (count, ids of the candidates for its first
     `size` documents in date order: every document starting on or before the size-th start
@@ -875,6 +892,7 @@ def first_of_group(list_url: str, size: int, using=DEFAULT_DB_ALIAS):
 
     from catalogue.filters import DocumentFilter
 
+    using = using or read_alias()
     params = QueryDict(urlsplit(list_url).query)
     if len(params) != 1 or next(iter(params)) not in COLUMNS:
         return None
