@@ -15,7 +15,8 @@ CACHE_WARMING  "1" to recompute the public pages' counts in a task after each pu
                (default: on with TASKS_BACKEND=database, off with "immediate")
 CACHE_WARM_PATHS  comma-separated paths warmed besides home, /documents/ and collections
 CATALOGUE_INDEX  "0" to count facets in SQL instead of the per-server facet index;
-               CATALOGUE_INDEX_DIR (var/catalogue-index), CATALOGUE_INDEX_BACKGROUND ("1")
+               CATALOGUE_INDEX_DIR (var/catalogue-index), CATALOGUE_INDEX_BACKGROUND ("1"),
+               COMMON_WORDS_FROM (50000), COMMON_WORDS_SHARE (0.03): word bitmaps for search
 MEDIA_SERVER   "django" (stream page images, default), "nginx" (X-Accel-Redirect) or "apache"
                (X-Sendfile); MEDIA_INTERNAL_URL is nginx's internal location for MEDIA_ROOT
 Security (see the README's configuration table): SECURE_COOKIES, SECURE_SSL_REDIRECT,
@@ -262,6 +263,10 @@ MEDIA_INTERNAL_URL = os.environ.get("MEDIA_INTERNAL_URL", "/protected-media/")
 CATALOGUE_INDEX = env_flag("CATALOGUE_INDEX", default=True)
 CATALOGUE_INDEX_DIR = os.environ.get("CATALOGUE_INDEX_DIR", str(VAR_DIR / "catalogue-index"))
 CATALOGUE_INDEX_BACKGROUND = env_flag("CATALOGUE_INDEX_BACKGROUND", default=True)
+# From this many documents (PostgreSQL), the index keeps a bitmap per word found in more than
+# COMMON_WORDS_SHARE of them, so that a search for such a word needs no GIN fetch of its ids.
+COMMON_WORDS_FROM = int(os.environ.get("COMMON_WORDS_FROM", "50000"))
+COMMON_WORDS_SHARE = float(os.environ.get("COMMON_WORDS_SHARE", "0.03"))
 
 # While the database cannot be reached, pages answer 503 with this Retry-After (seconds).
 DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))

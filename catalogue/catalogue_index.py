@@ -37,7 +37,8 @@ import numpy as np
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 
-from catalogue import versioning
+from catalogue import common_words, versioning
+from catalogue.common_words import CommonWords
 from catalogue.facets import (
     AUTHORS,
     DEFAULT_LIMIT,
@@ -63,7 +64,7 @@ CATCH_UP_LIMIT = 5000  # changed documents applied in place; beyond, a rebuild
 INLINE_BUILD_LIMIT = 50_000  # documents: a larger catalogue is (re)built in a thread
 SEARCH_MEMO_SIZE = 16
 CHUNK = 50_000
-FORMAT = 3  # of the file written by CatalogueIndex.save; another format is not read
+FORMAT = 4  # of the file written by CatalogueIndex.save; another format is not read
 
 SCALAR_CODES = (
     "doc_type",
@@ -113,6 +114,7 @@ class CatalogueIndex:
     built_seconds: float = 0.0
     searches: OrderedDict = field(default_factory=OrderedDict)  # key: (terms, sorted ids)
     totals: dict = field(default_factory=dict)  # column: counts over every published document
+    common: CommonWords | None = None  # bitmaps of the words most documents hold (PostgreSQL)
 
     @property
     def size(self) -> int:
@@ -207,6 +209,8 @@ class CatalogueIndex:
         for name, (positions, values) in self.links.items():
             arrays[f"link_{name}_positions"] = positions
             arrays[f"link_{name}_values"] = values
+        if self.common is not None:
+            arrays.update(self.common.arrays())
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp.npz")
         np.savez(temporary, **arrays)
@@ -230,6 +234,7 @@ class CatalogueIndex:
                     name: (data[f"link_{name}_positions"], data[f"link_{name}_values"])
                     for name in LINKS
                 },
+                common=CommonWords.from_arrays(data),
             )
 
 
@@ -427,6 +432,7 @@ def build(using: str = DEFAULT_DB_ALIAS) -> CatalogueIndex:
     with _snapshot(using):
         version = versioning._read(using)
         rows = _read_rows(using)
+        common = common_words.build(using, len(rows.documents))
     vocabularies = {name: [] for name in SCALAR_CODES}
     columns = _document_arrays(rows.documents, vocabularies)
     ids = columns.pop("ids")
@@ -443,6 +449,7 @@ def build(using: str = DEFAULT_DB_ALIAS) -> CatalogueIndex:
         vocabularies=vocabularies,
         scans=scans,
         links=links,
+        common=common,
         **columns,
     )
     index.scans[index.positions(scanned)] = True
@@ -462,11 +469,16 @@ def caught_up(index: CatalogueIndex, using: str = DEFAULT_DB_ALIAS) -> Catalogue
             return None
         rows = _read_rows(using, changed) if changed else _Rows()
         searches = _refresh_searches(index, changed, using) if changed else index.searches
+        common = index.common
+        if changed and common is not None:
+            lexemes = common_words.lexemes_of(using, changed)
+            common = common.updated(lexemes, removed=set(changed) - set(lexemes))
     if not changed:
         return replace(index, version=changes.version, searches=OrderedDict(searches))
     updated = _apply(index, sorted(changed), rows)
     updated.version = changes.version
     updated.searches = searches
+    updated.common = common
     return updated
 
 
@@ -539,7 +551,11 @@ def _refresh_searches(index, changed, using) -> OrderedDict:
 
 
 def search_mask(index: CatalogueIndex, terms, using=DEFAULT_DB_ALIAS) -> np.ndarray:
-    """The published documents matching `terms`, from the GIN index once per query and index."""
+    """The published documents matching `terms`: from the common words' bitmaps when every
+    word is common, else from the GIN index once per query and index."""
+    mask = _common_words_mask(index, terms, using)
+    if mask is not None:
+        return mask
     key = _search_key(terms)
     with _lock:
         found = index.searches.get(key)
@@ -552,6 +568,27 @@ def search_mask(index: CatalogueIndex, terms, using=DEFAULT_DB_ALIAS) -> np.ndar
             while len(index.searches) > SEARCH_MEMO_SIZE:
                 index.searches.popitem(last=False)
     return index.mask_of(found[1])
+
+
+def _common_words_mask(index: CatalogueIndex, terms, using) -> np.ndarray | None:
+    """The search from the common words' bitmaps: phrases made only of common words are read
+    from them, the others (a rare word among them, so a small fetch) from the GIN index. None
+    when no phrase is made of common words."""
+    from catalogue import search
+
+    if index.common is None:
+        return None
+    phrases = common_words.query_lexemes(using, terms.phrases, search.CONFIG)
+    if phrases is None or not any(index.common.covers(lexemes) for lexemes in phrases):
+        return None
+    mask = np.zeros(index.size, dtype=bool)
+    for phrase, lexemes in zip(terms.phrases, phrases, strict=True):
+        if index.common.covers(lexemes):
+            mask |= index.common.documents_with_all(lexemes, index.ids)
+        else:
+            only_this = search.SearchTerms(raw=phrase, words=phrase.split())
+            mask |= index.mask_of(_matching_ids(only_this, using))
+    return mask & index.published
 
 
 # --- The index of this process ------------------------------------------------------------------
