@@ -1,3 +1,3 @@
 """The archivists' admin, one module per model family."""
 
-from . import authorities, documents, imports, pages, scans, vocabularies  # noqa: F401
+from . import authorities, documents, imports, pages, scans, transcriptions, vocabularies  # noqa: F401

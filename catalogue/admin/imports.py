@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from catalogue.edits import locked_for_saving
+from catalogue.importers.duplicates import TranscriptionOutcome
 from catalogue.importers.persist import FileResult, Outcome, import_page
 from catalogue.importers.text import PageError, check_size, read_limited
 from catalogue.models import AuthoritySuggestion, Collection, SuggestionStatus
@@ -214,6 +215,12 @@ class ConfirmForm(forms.Form):
                 enumerate(checksums)]  # fmt: skip
 
 
+def has_work(result: FileResult) -> bool:
+    """Something to write on confirm: a new draft, or another transcription to offer."""
+    offers = result.count(TranscriptionOutcome.WOULD_OFFER)
+    return bool(result.count(Outcome.WOULD_CREATE) or offers)
+
+
 def pending_name(checksum: str) -> str:
     return f"{PENDING_FOLDER}/{checksum}.page"
 
@@ -303,7 +310,7 @@ class ImportView:
         collection = form.cleaned_data["collection"]
         clear_expired_pending()
         results = [self.preview_upload(upload, collection) for upload in form.cleaned_data["pages"]]
-        importable = [r for r in results if not r.error and r.count(Outcome.WOULD_CREATE)]
+        importable = [r for r in results if not r.error and has_work(r)]
         confirm = ConfirmForm(
             initial={
                 "collection": collection,
@@ -328,7 +335,7 @@ class ImportView:
         except PageError as error:
             return FileResult(name=name, error=str(error))
         result = import_page(name, data, collection, dry_run=True)
-        if not result.error and result.count(Outcome.WOULD_CREATE):
+        if not result.error and has_work(result):
             keep_pending(result.checksum, data)
         return result
 
@@ -338,7 +345,7 @@ class ImportView:
             messages.error(request, "The import could not be confirmed; upload the pages again.")
             return HttpResponseRedirect(reverse("admin:catalogue_document_import"))
         collection = form.cleaned_data["collection"]
-        created = skipped = failed = 0
+        created = skipped = failed = offered = 0
         for checksum, name in form.pages():
             data = read_pending(checksum)
             if data is None:
@@ -351,12 +358,18 @@ class ImportView:
             created += result.count(Outcome.CREATED)
             skipped += result.count(Outcome.SKIPPED)
             failed += result.count(Outcome.FAILED)
+            offered += result.count(TranscriptionOutcome.OFFERED)
             for item in result.documents:
                 if item.outcome == Outcome.FAILED:
                     messages.error(request, f"{name}: {item.parsed.heading[:80]}: {item.error}")
         messages.success(
             request,
-            f"Imported {created} draft document(s); {skipped} already imported; {failed} failed.",
+            f"Imported {created} draft document(s); {skipped} already imported; {failed} failed."
+            + (
+                f" {offered} offered as other transcriptions of catalogued documents."
+                if offered
+                else ""
+            ),  # fmt: skip
         )
         changelist = reverse("admin:catalogue_document_changelist")
         return HttpResponseRedirect(f"{changelist}?status__exact=draft")
@@ -401,13 +414,15 @@ class SuggestionForm(forms.ModelForm):
 @admin.register(AuthoritySuggestion)
 class AuthoritySuggestionAdmin(CatalogueAdmin):
     form = SuggestionForm
-    list_display = ["name_as_printed", "kind", "role", "document_link", "status", "resolved_to"]
+    list_display = ["name_as_printed", "kind", "role", "confidence", "document_link", "status",
+                    "resolved_to"]  # fmt: skip
     list_filter = ["status", "kind", "role"]
     list_select_related = ["document", "person", "organisation", "place"]
     search_fields = ["name_as_printed", "office_as_stated", "document__identifier"]
     autocomplete_fields = ["person", "organisation", "place"]
     readonly_fields = ["document_link", "kind", "role", "name_as_printed", "status",
-                       "possible_matches", "resolved_at", "resolved_by"]  # fmt: skip
+                       "possible_matches", "resolved_at", "resolved_by", "confidence", "reason",
+                       "suggested_name", "geonames_id"]  # fmt: skip
     actions = ["create_records", "reject"]
 
     def get_queryset(self, request):
@@ -415,6 +430,8 @@ class AuthoritySuggestionAdmin(CatalogueAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["document_link", "kind", "role", "name_as_printed", "office_as_stated"]
+        if obj is not None and obj.confidence is not None:  # found by pattern or gazetteer
+            fields += ["suggested_name", "geonames_id", "confidence", "reason"]
         if obj is not None and obj.is_open:
             return [*fields, "possible_matches", obj.kind, "create_new_record"]
         return [*fields, "status", obj.kind if obj else "person", "resolved_at", "resolved_by"]

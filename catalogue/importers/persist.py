@@ -50,6 +50,8 @@ from .authorities import (
     using_name_index,
 )
 from .dates import first_day
+from .duplicates import offer_transcription
+from .mentions import add_suggested_mentions, save_suggested_mention
 from .parser import ParsedDocument, ParsedPage, parse_page
 from .text import PageError, checksum, read_page
 
@@ -210,6 +212,7 @@ def import_document(
     with using_name_index(run.names):
         names = document_names(parsed)
         add_interlocutor(names, parsed)
+        names = add_suggested_mentions(names, parsed)
     inferences = inferred_persons(parsed, names, run)
     warnings = planned_warnings(parsed, names, run, source_url)
     planned = {"planned_warnings": warnings, "inferences": inferences}
@@ -218,6 +221,8 @@ def import_document(
     existing = existing_document(parsed, source_url)
     if existing:
         return DocumentResult(parsed, names, Outcome.SKIPPED, document=existing, **planned)
+    if offered := offer_transcription(parsed, source_url, user, dry_run):  # issue 13 item 5
+        return DocumentResult(parsed, names, offered[0], document=offered[1], **planned)
     if dry_run:
         return DocumentResult(parsed, names, Outcome.WOULD_CREATE, **planned)
     try:
@@ -486,6 +491,9 @@ def save_correspondent(document: Document, match: NameMatch, order: int, written
 
 
 def save_mention(document: Document, match: NameMatch, written=None):
+    if not match.matched:  # found by pattern or gazetteer: a suggestion, never a record
+        save_suggested_mention(document, match)
+        return
     if _first_time(written, "mention", match.kind, match.record.pk):
         Mention.objects.create(
             document=document, **{match.kind: match.record}, name_as_printed=match.name[:255]

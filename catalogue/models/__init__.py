@@ -27,6 +27,7 @@ from .relations import (
 )
 from .revisions import Revision, RevisionState
 from .scans import Rights, Scan
+from .transcriptions import OtherTranscription, TranscriptionStatus  # noqa: F401
 from .versions import CatalogueChange, CatalogueVersion
 from .vocabularies import (
     Classification,

@@ -74,6 +74,11 @@ class AuthoritySuggestion(models.Model):
         blank=True,
         help_text="Why the importer suggests this record, e.g. the office held on the date.",
     )
+    # Mentions found by pattern or gazetteer (catalogue.importers.mentions): how sure the
+    # importer is, the preferred name it proposes and, for a place, its GeoNames id.
+    confidence = models.FloatField(null=True, blank=True, editable=False)
+    suggested_name = models.CharField(max_length=255, blank=True)
+    geonames_id = models.CharField("GeoNames", max_length=20, blank=True)
     status = models.CharField(
         max_length=20,
         choices=SuggestionStatus.choices,
@@ -128,8 +133,12 @@ class AuthoritySuggestion(models.Model):
         return self.status == SuggestionStatus.OPEN
 
     def matching_records(self):
-        """Existing records spelled like this name (what the importer found none of)."""
-        return model_for(self.kind).objects.matching_name(self.name_as_printed)
+        """Existing records spelled like this name (or like the name the importer proposes)."""
+        model = model_for(self.kind)
+        found = model.objects.matching_name(self.name_as_printed)
+        if self.suggested_name and not found.exists():
+            found = model.objects.matching_name(self.suggested_name)
+        return found
 
     # --- Resolving ---------------------------------------------------------------------------
 
@@ -146,6 +155,10 @@ class AuthoritySuggestion(models.Model):
 
         Raises ValidationError when several records match: the archivist must choose.
         """
+        proposed = self.target
+        if proposed is not None:  # the record the importer proposed (a place by GeoNames id)
+            self.link(proposed, user)
+            return proposed
         matches = list(self.matching_records()[:2])
         if len(matches) > 1:
             raise ValidationError(
@@ -155,7 +168,11 @@ class AuthoritySuggestion(models.Model):
             self.link(matches[0], user)
             return matches[0]
         with transaction.atomic():
-            record = create_authority(self.kind, self.name_as_printed)
+            record = create_authority(self.kind, self.suggested_name or self.name_as_printed)
+            if self.geonames_id and isinstance(record, Place):
+                record.geonames_id = self.geonames_id
+                record.save(update_fields=["geonames_id"])
+            add_variant(record, self.name_as_printed)
             self._resolve_all(record, SuggestionStatus.CREATED, user)
         return record
 

@@ -1,0 +1,170 @@
+"""Persons and places mentioned in a parsed document, offered as authority suggestions.
+
+Everything the document prints counts: the heading (names in headings count), the addressee
+line, the body, the signature and the footnotes. Persons come from catalogue.importers.names,
+places from catalogue.importers.gazetteer; a place inside a person's name ("Kars" in "Karsky")
+is dropped. Names the existing exact matching (authorities.mentions_in) has already linked
+are left to it.
+
+Nothing here writes a record: each finding becomes an AuthoritySuggestion (role "mention")
+with its confidence, its reason and, when an existing record answers to it (a place by its
+GeoNames id, a person or place by name), that record proposed. The archivist links, creates
+or rejects it in the admin.
+"""
+
+from dataclasses import dataclass
+
+from catalogue.models import AuthoritySuggestion, Person, Place, SuggestionKind, SuggestionRole
+from catalogue.text import name_key
+
+from .authorities import NameMatch
+from .gazetteer import PlaceMention, place_key, places_in
+from .names import PersonMention, distinct_persons, persons_in, surname_key
+
+HEADING_NAME = 0.9  # a person the parser read as sender, recipient or signatory
+# Findings under this confidence are not offered (the context rules alone are too weak).
+THRESHOLD = 0.6
+
+
+@dataclass
+class SuggestedMention(NameMatch):
+    """A name found by pattern or gazetteer: an unmatched NameMatch with what backs it."""
+
+    confidence: float = 0.0
+    reason: str = ""
+    geonames_id: str = ""
+    suggested_name: str = ""  # the preferred name: a known person's, a place's modern name
+    proposed: object = None  # an existing record that answers to the name, for the archivist
+
+
+@dataclass
+class FoundMentions:
+    persons: list[PersonMention]
+    places: list[PlaceMention]
+
+    def person_names(self) -> list[str]:
+        return [mention.name for mention in self.persons]
+
+    def place_names(self) -> list[str]:
+        return sorted({mention.place.name for mention in self.places})
+
+
+def document_texts(parsed) -> list[str]:
+    texts = [parsed.heading, parsed.addressee_line, parsed.place_of_origin, parsed.body,
+             parsed.signature]  # fmt: skip
+    texts += [note.text for note in parsed.footnotes]
+    return [text for text in texts if text]
+
+
+def find_mentions(parsed, threshold: float = THRESHOLD) -> FoundMentions:
+    """Persons (one per surname) and places (one per place) the document names."""
+    persons: list[PersonMention] = []
+    places: dict[str, PlaceMention] = {}
+    for text in document_texts(parsed):
+        found_persons = persons_in(text)
+        persons += found_persons
+        for place in places_in(text):
+            inside = any(p.start <= place.start and place.end <= p.end for p in found_persons)
+            if not inside and place.place.name not in places:
+                places[place.place.name] = place
+    for name in (parsed.sender_name, parsed.recipient_name, parsed.signature_name):
+        if name and not places_in(name):
+            persons.append(PersonMention(name, name, HEADING_NAME, "named as correspondent",
+                                         0, len(name)))  # fmt: skip
+    persons = [p for p in distinct_persons(persons) if p.confidence >= threshold]
+    place_list = [p for p in places.values() if p.confidence >= threshold]
+    return FoundMentions(persons, place_list)
+
+
+def suggested_mentions(parsed, names) -> list[SuggestedMention]:
+    """The document's mentions not already matched word for word, as suggestions."""
+    found = find_mentions(parsed)
+    known = {name_key(match.name) for match in names.mentions}
+    known |= {name_key(str(match.record)) for match in names.mentions if match.record}
+    # Correspondents are recorded (or suggested) in their own role, not again as mentions.
+    correspondents = {surname_key(match.name) for match in names.correspondents}
+    records = {match.record for match in [*names.mentions, *names.correspondents] if match.record}
+    suggestions = []
+    for person in found.persons:
+        if {name_key(person.printed), name_key(person.name)} & known:
+            continue
+        if person.key in correspondents:
+            continue
+        proposed = _one(Person, person.printed) or _one(Person, person.name)
+        if proposed is not None and proposed in records:
+            continue
+        suggestions.append(
+            SuggestedMention(
+                SuggestionKind.PERSON,
+                SuggestionRole.MENTION,
+                person.printed,
+                confidence=person.confidence,
+                reason=person.reason,
+                suggested_name=person.name,
+                proposed=proposed,
+            )  # fmt: skip
+        )
+    for mention in found.places:
+        place = mention.place
+        if name_key(mention.printed) in known or name_key(place.name) in known:
+            continue
+        proposed = _place_record(place)
+        if proposed is not None and proposed in records:
+            continue
+        suggestions.append(
+            SuggestedMention(
+                SuggestionKind.PLACE,
+                SuggestionRole.MENTION,
+                mention.printed,
+                confidence=mention.confidence,
+                reason=mention.reason,
+                suggested_name=place.name,
+                geonames_id=place.geonames_id,
+                proposed=proposed,
+            )  # fmt: skip
+        )
+    return suggestions
+
+
+def _one(model, name):
+    records = list(model.objects.matching_name(name)[:2])
+    return records[0] if len(records) == 1 else None
+
+
+def _place_record(place):
+    if place.geonames_id:
+        records = list(Place.objects.filter(geonames_id=place.geonames_id)[:2])
+        if len(records) == 1:
+            return records[0]
+    return _one(Place, place.name)
+
+
+def add_suggested_mentions(names, parsed):
+    """Append the document's pattern and gazetteer mentions to its DocumentNames."""
+    names.mentions.extend(suggested_mentions(parsed, names))
+    return names
+
+
+def save_suggested_mention(document, match: SuggestedMention):
+    """One open suggestion per document, kind and name; never a new authority record."""
+    key = name_key(match.name)
+    exists = AuthoritySuggestion.objects.filter(
+        document=document, kind=match.kind, role=match.role, name_key=key
+    ).exists()
+    if exists:
+        return None
+    return AuthoritySuggestion.objects.create(
+        document=document,
+        kind=match.kind,
+        role=match.role,
+        name_as_printed=match.name[:255],
+        office_as_stated=(match.office or "")[:500],
+        confidence=round(match.confidence, 2),
+        reason=match.reason[:200],
+        suggested_name=match.suggested_name[:255],
+        geonames_id=match.geonames_id,
+        **({match.kind: match.proposed} if match.proposed else {}),
+    )
+
+
+__all__ = ["find_mentions", "suggested_mentions", "add_suggested_mentions", "place_key"]
