@@ -85,7 +85,8 @@ class PlaceMention:
 
 
 def place_key(text: str) -> str:
-    return fold(text).replace("\u0131", "i").replace("-", " ").replace(" ", "")
+    """Folded, hyphens as spaces, one space between words ("Mazar-i-Sharif" = "mazar i sharif")."""
+    return " ".join(fold(text).replace("\u0131", "i").replace("-", " ").split())
 
 
 class Gazetteer:

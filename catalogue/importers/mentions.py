@@ -19,7 +19,13 @@ from catalogue.text import name_key
 
 from .authorities import NameMatch
 from .gazetteer import PlaceMention, place_key, places_in
-from .names import PersonMention, distinct_persons, persons_in, surname_key
+from .names import (
+    PersonMention,
+    distinct_persons,
+    persons_in,
+    preferred_person_name,
+    surname_key,
+)
 
 HEADING_NAME = 0.9  # a person the parser read as sender, recipient or signatory
 # Findings under this confidence are not offered (the context rules alone are too weak).
@@ -50,10 +56,16 @@ class FoundMentions:
 
 
 def document_texts(parsed) -> list[str]:
-    texts = [parsed.heading, parsed.addressee_line, parsed.place_of_origin, parsed.body,
-             parsed.signature]  # fmt: skip
+    texts = [parsed.heading, parsed.addressee_line, parsed.place_of_origin, parsed.distribution,
+             parsed.body, parsed.signature]  # fmt: skip
     texts += [note.text for note in parsed.footnotes]
     return [text for text in texts if text]
+
+
+def correspondent_names(parsed) -> list[str]:
+    names = [parsed.sender_name, parsed.recipient_name, parsed.signature_name]
+    names.append(getattr(parsed, "interlocutor_name", ""))  # records of conversation
+    return [name for name in names if name]
 
 
 def find_mentions(parsed, threshold: float = THRESHOLD) -> FoundMentions:
@@ -67,9 +79,10 @@ def find_mentions(parsed, threshold: float = THRESHOLD) -> FoundMentions:
             inside = any(p.start <= place.start and place.end <= p.end for p in found_persons)
             if not inside and place.place.name not in places:
                 places[place.place.name] = place
-    for name in (parsed.sender_name, parsed.recipient_name, parsed.signature_name):
+    for name in correspondent_names(parsed):
         if name and not places_in(name):
-            persons.append(PersonMention(name, name, HEADING_NAME, "named as correspondent",
+            preferred = preferred_person_name(name)
+            persons.append(PersonMention(name, preferred, HEADING_NAME, "named as correspondent",
                                          0, len(name)))  # fmt: skip
     persons = [p for p in distinct_persons(persons) if p.confidence >= threshold]
     place_list = [p for p in places.values() if p.confidence >= threshold]

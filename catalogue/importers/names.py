@@ -85,6 +85,9 @@ NOT_NAMES = {
     "lady", "count", "baron", "duke", "earl", "ataman", "hetman", "monarch",
     "highly", "important", "out", "turn", "line", "special", "folder", "copy",
     "transmitted", "sent", "received", "signed", "see", "cf", "ibid", "notes",
+    "everyone", "everybody", "nobody", "someone", "somebody", "anyone", "anybody", "none",
+    "neither", "either", "nothing", "something", "everything", "another", "other", "others",
+    "most", "few", "several", "reuter", "reiter", "stefani", "dnb",
 }  # fmt: skip
 # Titles printed before a name.
 TITLES_BEFORE = (
@@ -113,6 +116,7 @@ SPEECH = (
     r"|informed|assured|believes|believed|thinks|thought|wrote|writes|greeted|proposed"
     r"|objects|argued|claimed|claims|warned|admitted|confirmed|denied|reported|handed"
     r"|showed|came|visited|received|listened|interrupted|doubts|doubted|hopes|hoped"
+    r"|called|phoned|met|arrived|left|went|spoke|asserted|repeated|pointed"
 )
 _ADVERB = r"(?:\s+(?:then|further|also|again|immediately|once again))?"
 RE_CONTEXT = re.compile(rf"(?<![\w.])({NAME_WORD}){_ADVERB}\s+(?:{SPEECH})\b")
@@ -144,10 +148,18 @@ class PersonMention:
 
 
 def surname_key(name: str) -> str:
-    """The surname under which spellings of one person meet ("G. V. Chicherin" -> chicherin)."""
+    """The surname under which spellings of one person meet ("G. V. Chicherin" -> chicherin).
+
+    A Russian surname's feminine or genitive "a" left by the translation is dropped
+    ("Vinogradova" = "Vinogradov").
+    """
     words = [w for w in re.split(r"[\s.\-\u2010]+", fold(name)) if w]
     words = [w for w in words if w not in NOT_NAMES and len(w) > 2] or words
-    return words[-1] if words else ""
+    return _russian_stem(words[-1]) if words else ""
+
+
+def _russian_stem(surname: str) -> str:
+    return surname[:-1] if re.search(r"(?:ov|ev|in|sky|skiy)a$", surname) else surname
 
 
 @lru_cache(maxsize=1)
@@ -159,6 +171,16 @@ def known_persons() -> dict[str, str]:
             for variant in [row["name"], *filter(None, row["variants"].split("|"))]:
                 table.setdefault(_variant_key(variant), row["name"])
     return table
+
+
+def preferred_person_name(name: str) -> str:
+    """The known person's full name for a printed name ("Ismet Pasha"), else the name itself."""
+    table = known_persons()
+    key = _variant_key(name)
+    if key in table:
+        return table[key]
+    surname = _variant_key(re.split(r"[\s.]+", name.strip())[-1]) if name.strip() else ""
+    return table.get(surname) or table.get(_russian_stem(surname), name)
 
 
 # Variants that are English words or common first names: taken only when capitalised.
@@ -216,9 +238,14 @@ def _known(text: str):
                                 start, start + len(printed))  # fmt: skip
 
 
+_NOT_A_SURNAME_END = re.compile(r"(?:ing|ed|ly|ness|tion)$")
+
+
 def _pattern(regex, text, confidence, reason, group=1, check_start=False):
     for match in regex.finditer(text):
         name = _clean_name(match.group(group))
+        if confidence == CONTEXT and (_NOT_A_SURNAME_END.search(name) or len(name) < 4):
+            continue  # "Having received", "Unexpectedly said": words, not names
         if not name or _not_a_name_word(name.split()[-1]) or _is_place(name):
             continue
         if any(_is_place(word) for word in name.split()) and len(name.split()) == 1:
