@@ -96,6 +96,7 @@ def suggested_mentions(parsed, names) -> list[SuggestedMention]:
     known |= {name_key(str(match.record)) for match in names.mentions if match.record}
     # Correspondents are recorded (or suggested) in their own role, not again as mentions.
     correspondents = {surname_key(match.name) for match in names.correspondents}
+    correspondents |= {surname_key(preferred_person_name(m.name)) for m in names.correspondents}
     records = {match.record for match in [*names.mentions, *names.correspondents] if match.record}
     suggestions = []
     for person in found.persons:

@@ -286,6 +286,20 @@ def _title_after(text: str):
                             start, match.end())  # fmt: skip
 
 
+def _with_initials_kept(found: list[PersonMention]) -> list[PersonMention]:
+    """A known surname printed with initials ("M.V. Frunze") keeps the initials as printed."""
+    wider = [m for m in found if m.reason == "initials and a surname"]
+    kept = []
+    for mention in found:
+        if mention.confidence == KNOWN:
+            for other in wider:
+                if other.start <= mention.start and mention.end <= other.end:
+                    mention = PersonMention(other.printed, mention.name, KNOWN, mention.reason,
+                                            other.start, other.end)  # fmt: skip
+        kept.append(mention)
+    return kept
+
+
 def persons_in(text: str) -> list[PersonMention]:
     """Persons named in the text, the surest finding kept where several overlap."""
     if not text:
@@ -300,6 +314,7 @@ def persons_in(text: str) -> list[PersonMention]:
         ),  # fmt: skip
         *_pattern(RE_POSSESSIVE, text, CONTEXT, "a capitalised word that owns something"),
     ]
+    found = _with_initials_kept(found)
     found.sort(key=lambda m: (-m.confidence, -(m.end - m.start)))
     kept: list[PersonMention] = []
     for mention in found:

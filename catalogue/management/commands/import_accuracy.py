@@ -2,7 +2,13 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.importers.accuracy import format_table, load_expectations, measure
+from catalogue.importers.accuracy import (
+    format_mentions,
+    format_table,
+    load_expectations,
+    measure,
+    measure_mentions,
+)
 
 
 class Command(BaseCommand):
@@ -36,5 +42,16 @@ class Command(BaseCommand):
         for where, reason in known.items():
             self.stdout.write(f"known wrong: {where}: {reason}")
         if options["show_misses"]:
+            for miss in report.misses:
+                self.stdout.write(f"  {miss}")
+        self.report_mentions(folder, expected, options["show_misses"])
+
+    def report_mentions(self, folder, expected, show_misses):
+        """Persons and places mentioned: precision and recall (issue 13, item 4)."""
+        report = measure_mentions(folder, expected)
+        if not report.scores:
+            return
+        self.stdout.write("\n" + format_mentions(report))
+        if show_misses:
             for miss in report.misses:
                 self.stdout.write(f"  {miss}")
