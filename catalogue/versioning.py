@@ -182,9 +182,16 @@ def changes_since(version: int, using: str = DEFAULT_DB_ALIAS) -> Changes | None
 
 # --- Which changes are public ----------------------------------------------------------------
 
-# Records the public never sees: audit history, importer suggestions, revisions awaiting an
-# editor (catalogue.revisions; publishing one saves the document, which is public), this log.
-PRIVATE_MODELS = {"authoritysuggestion", "catalogueversion", "cataloguechange", "revision"}
+# Records the public never sees: audit history, importer suggestions and other transcriptions,
+# revisions awaiting an editor (catalogue.revisions; publishing one saves the document, which is
+# public), this log.
+PRIVATE_MODELS = {
+    "authoritysuggestion",
+    "othertranscription",
+    "catalogueversion",
+    "cataloguechange",
+    "revision",
+}
 # Name variants and offices change how their owner appears.
 OWNERS = {
     "personname": "person",

@@ -17,7 +17,7 @@ admin preview, is reported as one that would be), never a new draft.
 import re
 
 from catalogue.models import Document, OtherTranscription, TranscriptionStatus
-from catalogue.text import fold
+from catalogue.text import fold, normalise_typography
 
 HEADING_SIMILARITY = 0.75
 # Two translations of one text share most of their words; two telegrams of one day do not.
@@ -35,8 +35,8 @@ class TranscriptionOutcome:
 
 def reference_key(reference: str) -> str:
     """ "No. 863‐a" and "no. 863-a", "№ 11/930" and "11 / 930": one key."""
-    text = fold(reference)
-    text = re.sub(r"^(?:no|n|m|nr|№)\b\.?", "", text.strip())
+    text = normalise_typography(reference).strip().lower()
+    text = re.sub(r"^(?:no|n|m|nr|\u2116)\.?", "", text)
     return re.sub(r"[^0-9a-z/]", "", text)
 
 

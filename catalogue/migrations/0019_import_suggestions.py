@@ -2,7 +2,26 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+ACTIONS = ["add", "change", "delete", "view"]
+
+
+def grant_transcription_permissions(apps, schema_editor):
+    """Archivists and editors decide on other transcriptions, as on authority suggestions."""
+    app_config = apps.get_app_config("catalogue")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="catalogue",
+        codename__in=[f"{action}_othertranscription" for action in ACTIONS],
+    )
+    for group in Group.objects.filter(name__in=["Archivist", "Editor"]):
+        group.permissions.add(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -96,4 +115,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(grant_transcription_permissions, migrations.RunPython.noop),
     ]
