@@ -84,6 +84,7 @@ class PlaceMention:
     end: int
 
 
+@lru_cache(maxsize=65536)
 def place_key(text: str) -> str:
     """Folded, hyphens as spaces, one space between words ("Mazar-i-Sharif" = "mazar i sharif")."""
     return " ".join(fold(text).replace("\u0131", "i").replace("-", " ").split())
@@ -95,6 +96,7 @@ class Gazetteer:
     def __init__(self):
         self.places: dict[str, GazetteerPlace] = {}
         self.any_case: set[str] = set()  # keys matched whatever their case
+        self.first_words: set[str] = set()  # first words of names of several words
 
     def add(self, name: str, place: GazetteerPlace, any_case: bool):
         key = place_key(name)
@@ -103,11 +105,13 @@ class Gazetteer:
         if key in self.places and self.places[key].kind != "city" and place.kind == "city":
             return  # a country or table entry wins over a city of the same name
         self.places.setdefault(key, place)
+        if " " in key:
+            self.first_words.add(key.split(" ", 1)[0])
         if any_case:
             self.any_case.add(key)
 
-    def lookup(self, printed: str) -> GazetteerPlace | None:
-        key = place_key(printed)
+    def lookup(self, printed: str, key: str = "") -> GazetteerPlace | None:
+        key = key or place_key(printed)
         place = self.places.get(key)
         if place is None:
             return None
@@ -135,28 +139,31 @@ def _words(text: str):
 
 def _find(gazetteer: Gazetteer, text: str):
     words = list(_words(text))
+    keys = [place_key(word) for word, _, _ in words]  # each word folded once
     taken: set[int] = set()
     for size in range(LONGEST_PLACE_WORDS, 0, -1):
         for index in range(len(words) - size + 1):
+            if size > 1 and keys[index] not in gazetteer.first_words:
+                continue
+            key = " ".join(keys[index : index + size])
+            if key not in gazetteer.places:
+                continue
             span = range(index, index + size)
             if taken.intersection(span):
                 continue
             start, end = words[index][1], words[index + size - 1][2]
             printed = text[start:end]
-            if size > 1 and not re.fullmatch(
-                r"[^\W\d_'\u02b9\u2019]+(?:[\s\-\u2010]+[^\W\d_]+)*", printed
-            ):
+            if size > 1 and not _ONE_NAME.fullmatch(printed):
                 continue
-            place = gazetteer.lookup(printed)
-            if place is None:
-                continue
-            if _is_person_part(text, start, end):
+            place = gazetteer.lookup(printed, key)
+            if place is None or _is_person_part(text, start, end):
                 continue
             taken.update(span)
             confidence, reason = _confidence(printed, place)
             yield PlaceMention(printed, place, confidence, reason, start, end)
 
 
+_ONE_NAME = re.compile(r"[^\W\d_'\u02b9\u2019]+(?:[\s\-\u2010]+[^\W\d_]+)*")
 _NAME_AFTER = re.compile(r"^[\s\-\u2010]*(?:pasha|bey|khan|effendi)\b", re.IGNORECASE)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from catalogue.models import AuthoritySuggestion, Person, Place, SuggestionKind, SuggestionRole
 from catalogue.text import name_key
 
-from .authorities import NameMatch
+from .authorities import NameMatch, _records_by_key
 from .gazetteer import PlaceMention, place_key, places_in
 from .names import (
     PersonMention,
@@ -90,7 +90,11 @@ def find_mentions(parsed, threshold: float = THRESHOLD) -> FoundMentions:
 
 
 def suggested_mentions(parsed, names) -> list[SuggestedMention]:
-    """The document's mentions not already matched word for word, as suggestions."""
+    """The document's mentions not already matched word for word, as suggestions.
+
+    Existing records that answer to the names are looked up in bulk (a few queries per
+    document, whatever the number of names).
+    """
     found = find_mentions(parsed)
     known = {name_key(match.name) for match in names.mentions}
     known |= {name_key(str(match.record)) for match in names.mentions if match.record}
@@ -98,13 +102,20 @@ def suggested_mentions(parsed, names) -> list[SuggestedMention]:
     correspondents = {surname_key(match.name) for match in names.correspondents}
     correspondents |= {surname_key(preferred_person_name(m.name)) for m in names.correspondents}
     records = {match.record for match in [*names.mentions, *names.correspondents] if match.record}
+    people = [p for p in found.persons if not {name_key(p.printed), name_key(p.name)} & known]
+    people = [p for p in people if p.key not in correspondents]
+    places = [m for m in found.places
+              if not {name_key(m.printed), name_key(m.place.name)} & known]  # fmt: skip
+    person_names = [n for p in people for n in (p.printed, p.name)]
+    place_names = [n for m in places for n in (m.printed, m.place.name)]
+    person_records = _unique_records(SuggestionKind.PERSON, Person, person_names)
+    place_records = _unique_records(SuggestionKind.PLACE, Place, place_names)
+    by_geonames = _places_by_geonames({m.place.geonames_id for m in places} - {""})
     suggestions = []
-    for person in found.persons:
-        if {name_key(person.printed), name_key(person.name)} & known:
-            continue
-        if person.key in correspondents:
-            continue
-        proposed = _one(Person, person.printed) or _one(Person, person.name)
+    for person in people:
+        proposed = person_records.get(name_key(person.printed)) or person_records.get(
+            name_key(person.name)
+        )
         if proposed is not None and proposed in records:
             continue
         suggestions.append(
@@ -118,11 +129,13 @@ def suggested_mentions(parsed, names) -> list[SuggestedMention]:
                 proposed=proposed,
             )  # fmt: skip
         )
-    for mention in found.places:
+    for mention in places:
         place = mention.place
-        if name_key(mention.printed) in known or name_key(place.name) in known:
-            continue
-        proposed = _place_record(place)
+        proposed = (
+            by_geonames.get(place.geonames_id)
+            or place_records.get(name_key(mention.printed))
+            or place_records.get(name_key(place.name))
+        )
         if proposed is not None and proposed in records:
             continue
         suggestions.append(
@@ -140,17 +153,24 @@ def suggested_mentions(parsed, names) -> list[SuggestedMention]:
     return suggestions
 
 
-def _one(model, name):
-    records = list(model.objects.matching_name(name)[:2])
-    return records[0] if len(records) == 1 else None
+def _unique_records(kind, model, names: list[str]) -> dict:
+    """name key -> the one record answering to it (by name or variant), in two queries."""
+    keys = {name_key(name) for name in names} - {""}
+    if not keys:
+        return {}
+    pks_by_key = _records_by_key(kind, keys)
+    unique = {key: next(iter(pks)) for key, pks in pks_by_key.items() if len(pks) == 1}
+    records = model.objects.in_bulk(set(unique.values()))
+    return {key: records[pk] for key, pk in unique.items() if pk in records}
 
 
-def _place_record(place):
-    if place.geonames_id:
-        records = list(Place.objects.filter(geonames_id=place.geonames_id)[:2])
-        if len(records) == 1:
-            return records[0]
-    return _one(Place, place.name)
+def _places_by_geonames(ids: set[str]) -> dict:
+    if not ids:
+        return {}
+    found: dict[str, list] = {}
+    for place in Place.objects.filter(geonames_id__in=ids):
+        found.setdefault(place.geonames_id, []).append(place)
+    return {gid: places[0] for gid, places in found.items() if len(places) == 1}
 
 
 def add_suggested_mentions(names, parsed):

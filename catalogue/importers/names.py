@@ -187,6 +187,7 @@ def preferred_person_name(name: str) -> str:
 CAPITALISED_ONLY = {"eden", "ismet", "enver", "reuf", "sergo", "kavam", "qavam", "popov", "marx"}
 
 
+@lru_cache(maxsize=65536)
 def _variant_key(text: str) -> str:
     return fold(text).replace("\u0131", "i").replace("-", " ")
 
@@ -216,21 +217,31 @@ def _clean_name(words: str) -> str:
     return " ".join(parts)
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    return frozenset(key.split(" ", 1)[0] for key in known_persons() if " " in key)
+
+
+_KNOWN_WORD = re.compile(rf"[{UPPER}{LOWER}]+(?:['\u02b9\u2019][{LOWER}]+)?")
+_POSSESSIVE_END = re.compile(r"['\u02b9\u2019]s$")
+
+
 def _known(text: str):
-    table = known_persons()
+    table, first_words = known_persons(), _first_words()
     longest = max((len(key.split()) for key in table), default=1)
-    words = list(re.finditer(rf"[{UPPER}{LOWER}]+(?:['\u02b9\u2019][{LOWER}]+)?", text))
+    words = list(_KNOWN_WORD.finditer(text))
+    keys = [_variant_key(_POSSESSIVE_END.sub("", word.group())) for word in words]
     taken: set[int] = set()
     for size in range(longest, 0, -1):
         for index in range(len(words) - size + 1):
-            if taken.intersection(range(index, index + size)):
+            if size > 1 and keys[index] not in first_words:
+                continue
+            key = " ".join(keys[index : index + size])
+            name = table.get(key)
+            if name is None or taken.intersection(range(index, index + size)):
                 continue
             start, end = words[index].start(), words[index + size - 1].end()
-            printed = re.sub(r"['\u02b9\u2019]s$", "", text[start:end])
-            key = _variant_key(printed)
-            name = table.get(key)
-            if name is None:
-                continue
+            printed = _POSSESSIVE_END.sub("", text[start:end])
             if key in CAPITALISED_ONLY and not printed[:1].isupper():
                 continue
             taken.update(range(index, index + size))
