@@ -184,7 +184,10 @@ def preferred_person_name(name: str) -> str:
 
 
 # Variants that are English words or common first names: taken only when capitalised.
-CAPITALISED_ONLY = {"eden", "ismet", "enver", "reuf", "sergo", "kavam", "qavam", "popov", "marx"}
+CAPITALISED_ONLY = {
+    "eden", "ismet", "enver", "reuf", "sergo", "kavam", "qavam", "popov", "marx", "bonnet",
+    "hess", "stein", "laval", "kirov", "gerede",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
