@@ -141,6 +141,17 @@ def test_names_in_headings_and_footnotes_count():
     assert set(found.place_names()) == {"Germany", "Bulgaria", "Batumi"}
 
 
+def test_a_name_after_the_state_of_an_office_in_a_heading_is_a_person():
+    parsed = ParsedDocument(
+        heading="From diary of the first secretary of the official USSR representations in "
+        "Germany Ivanova",
+        body="A message was published in the German press.",
+    )
+    [person] = find_mentions(parsed).persons
+    assert (person.printed, person.confidence) == ("Ivanova", 0.8)
+    assert find_mentions(ParsedDocument(heading="Telegram to the NKID of the USSR")).persons == []
+
+
 def test_one_person_under_several_spellings_is_one_mention():
     parsed = ParsedDocument(
         heading="Note to the ambassador of Turkey Ismet Pasha",

@@ -23,6 +23,7 @@ from .names import (
     PersonMention,
     distinct_persons,
     persons_in,
+    persons_in_heading,
     preferred_person_name,
     surname_key,
 )
@@ -74,6 +75,10 @@ def find_mentions(parsed, threshold: float = THRESHOLD) -> FoundMentions:
     places: dict[str, PlaceMention] = {}
     for text in document_texts(parsed):
         found_persons = persons_in(text)
+        if text == parsed.heading:
+            found_persons += [p for p in persons_in_heading(text)
+                              if not any(p.start < q.end and q.start < p.end
+                                         for q in found_persons)]  # fmt: skip
         persons += found_persons
         for place in places_in(text):
             inside = any(p.start <= place.start and place.end <= p.end for p in found_persons)

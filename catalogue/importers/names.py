@@ -95,6 +95,8 @@ TITLES_BEFORE = (
     r"|Sir|Lord|Lady|[Gg]eneral|Gen\.|[Mm]arshal|[Aa]dmiral|[Cc]olonel|[Cc]ount|[Bb]aron"
     r"|[Pp]rince|[Kk]ing|[Tt]sar|[Ss]ultan|[Ee]mir|[Aa]mir|[Pp]resident|[Pp]remier"
     r"|[Aa]mbassador|[Ee]nvoy|[Cc]onsul|[Mm]inister|Dr\.?|[Pp]rofessor|[Ss]heikh|[Ss]heik"
+    r"|[Ss]ecretary|[Cc]ounsell?or|[Aa]ttach[e\u00e9]|[Cc]ommissioner|[Cc]ommissar|[Dd]eputy"
+    r"|[Cc]hairman|[Cc]ommander|[Dd]elegate|[Pp]lenipotentiary|[Aa]ttorney|[Cc]hargé|[Cc]harge"
 )
 TITLES_AFTER = r"[Pp]asha|[Bb]ey|[Kk]han|[Ee]ffendi|[Ss]hah|[Aa]gha|[Bb]eg|[Mm]irza"
 UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0130"
@@ -312,6 +314,28 @@ def _with_initials_kept(found: list[PersonMention]) -> list[PersonMention]:
                                             other.start, other.end)  # fmt: skip
         kept.append(mention)
     return kept
+
+
+HEADING_AFTER_STATE = 0.8
+_STATE_THEN_NAME = re.compile(
+    rf"\b([{UPPER}][{UPPER}{LOWER}]+)\s+((?:{_INITIAL}){{0,3}}{NAME_WORD}(?:\s{NAME_WORD})?)"
+    r"(?=\s*(?:$|[,.;*]|\s(?:in|to|on|at|with|and|from)\b))"
+)
+
+
+def persons_in_heading(heading: str) -> list[PersonMention]:
+    """A name printed right after the state of an office ("… in Germany Ivanova", "… of the
+    USSR Potemkin"): the collection's headings name people so, after their office."""
+    found = []
+    for match in _STATE_THEN_NAME.finditer(heading):
+        state, name = match.group(1), match.group(2)
+        is_state = fold(state) in {"ussr", "rsfsr", "ssr", "usa"} or _is_place(state)
+        if not is_state or any(_not_a_name_word(w) or _is_place(w) for w in name.split()[-2:]):
+            continue
+        found.append(PersonMention(name, name, HEADING_AFTER_STATE,
+                                   "a name after the state of an office in a heading",
+                                   match.start(2), match.end(2)))  # fmt: skip
+    return found
 
 
 def persons_in(text: str) -> list[PersonMention]:
