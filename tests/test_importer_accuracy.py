@@ -53,11 +53,13 @@ def test_a_wrong_expectation_lowers_the_figures(tmp_path):
     path = tmp_path / "expectations.json"
     path.write_text(json.dumps(expected), encoding="utf-8")
     report = measure(PAGES, load_expectations(path))
-    documents = sum(len(page["documents"]) for page in expected["pages"].values())
-    pages = len(expected["pages"])
+    # Pages 300-333 expect header fields and mentions only, not a signature.
+    with_signature = [p for p in expected["pages"].values() if "signature" in p["documents"][0]]
+    documents = sum(len(page["documents"]) for page in with_signature)
+    pages = len(with_signature)
     assert report.scores["signature"].documents_right == documents - 1
     assert report.scores["signature"].pages_right == pages - 2  # seed wrong; 002 miscounted
-    assert report.scores["(document count)"].pages_right == pages - 1
+    assert report.scores["(document count)"].pages_right == len(expected["pages"]) - 1
     output = accuracy(str(PAGES), str(path), "--show-misses")
     assert "000-seed.txt[0] signature: got 'Chicherin', want '[Chicherin]'" in output
 

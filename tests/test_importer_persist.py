@@ -74,7 +74,8 @@ def test_correspondents_are_matched_by_name_variants(collection, authorities):
     assert ("recipient", authorities["frunze"].slug) in roles  # "M.V. Frunze." line
     assert ("signatory", authorities["chicherin"].slug) in roles  # "[Chicherin]"
     assert ("author", authorities["chicherin"].slug) in roles
-    assert not AuthoritySuggestion.objects.filter(document=document).exclude(role="mention").exists()
+    suggestions = AuthoritySuggestion.objects.filter(document=document)
+    assert not suggestions.exclude(role="mention").exists()
 
 
 def test_mentions_match_case_and_typography_insensitively(collection, authorities):
@@ -97,7 +98,8 @@ def test_unmatched_names_become_suggestions_never_new_records(collection, author
 
 def test_accepting_a_suggestion_links_all_documents_with_that_name(collection, authorities):
     documents = [item.document for item in run(NOTES, collection).documents]
-    suggestion = AuthoritySuggestion.objects.filter(document=documents[0]).exclude(role="mention").get()
+    suggestions = AuthoritySuggestion.objects.filter(document=documents[0])
+    suggestion = suggestions.exclude(role="mention").get()
     ali_fuad = make_person("Ali Fuat Cebesoy")
     suggestion.link(ali_fuad)
     for document in documents:

@@ -88,6 +88,7 @@ class NameIndex:
     def __init__(self):
         self.keys: dict[str, dict[str, set[int]]] = {}
         self.records: dict[str, dict[int, object]] = {kind: {} for kind in MODELS}
+        self._geonames: dict[str, list[int]] | None = None
         for kind, (model, variant_model, relation) in MODELS.items():
             index = self.keys[kind] = {}
             for key, pk in model.objects.values_list("name_key", "pk").iterator():
@@ -105,6 +106,16 @@ class NameIndex:
         if missing:
             known.update(MODELS[kind][0].objects.in_bulk(missing))
         return {pk: known[pk] for pk in pks if pk in known}
+
+    def places_by_geonames(self, ids) -> dict[str, list]:
+        """GeoNames id -> the places carrying it, read in one query on first use."""
+        if self._geonames is None:
+            self._geonames = {}
+            for gid, pk in Place.objects.exclude(geonames_id="").values_list("geonames_id", "pk"):
+                self._geonames.setdefault(gid, []).append(pk)
+        wanted = {gid: self._geonames[gid] for gid in ids if gid in self._geonames}
+        places = self.fetch(SuggestionKind.PLACE, {pk for pks in wanted.values() for pk in pks})
+        return {gid: [places[pk] for pk in pks if pk in places] for gid, pks in wanted.items()}
 
 
 _NAME_INDEX: ContextVar[NameIndex | None] = ContextVar("name_index", default=None)
@@ -207,6 +218,23 @@ def _ngrams(text: str):
             key = fold(printed).replace(" ", "")
             if len(key) >= SHORTEST_MENTION_KEY:
                 yield start, size, key, printed
+
+
+def records_by_pk(kind: str, pks) -> dict[int, object]:
+    """The records of one kind by id, from the run's name index when there is one."""
+    if (index := _NAME_INDEX.get()) is not None:
+        return index.fetch(kind, pks)
+    return MODELS[kind][0].objects.in_bulk(set(pks))
+
+
+def places_by_geonames(ids: set[str]) -> dict[str, list]:
+    """GeoNames id -> the places carrying it."""
+    if (index := _NAME_INDEX.get()) is not None:
+        return index.places_by_geonames(ids)
+    found: dict[str, list] = {}
+    for place in Place.objects.filter(geonames_id__in=ids):
+        found.setdefault(place.geonames_id, []).append(place)
+    return found
 
 
 def _records_by_key(kind: str, keys: set[str]) -> dict[str, set[int]]:

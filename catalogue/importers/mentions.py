@@ -14,10 +14,10 @@ or rejects it in the admin.
 
 from dataclasses import dataclass
 
-from catalogue.models import AuthoritySuggestion, Person, Place, SuggestionKind, SuggestionRole
+from catalogue.models import AuthoritySuggestion, SuggestionKind, SuggestionRole
 from catalogue.text import name_key
 
-from .authorities import NameMatch, _records_by_key
+from .authorities import NameMatch, _records_by_key, places_by_geonames, records_by_pk
 from .gazetteer import PlaceMention, place_key, places_in
 from .names import (
     PersonMention,
@@ -113,8 +113,8 @@ def suggested_mentions(parsed, names) -> list[SuggestedMention]:
               if not {name_key(m.printed), name_key(m.place.name)} & known]  # fmt: skip
     person_names = [n for p in people for n in (p.printed, p.name)]
     place_names = [n for m in places for n in (m.printed, m.place.name)]
-    person_records = _unique_records(SuggestionKind.PERSON, Person, person_names)
-    place_records = _unique_records(SuggestionKind.PLACE, Place, place_names)
+    person_records = _unique_records(SuggestionKind.PERSON, person_names)
+    place_records = _unique_records(SuggestionKind.PLACE, place_names)
     by_geonames = _places_by_geonames({m.place.geonames_id for m in places} - {""})
     suggestions = []
     for person in people:
@@ -158,23 +158,21 @@ def suggested_mentions(parsed, names) -> list[SuggestedMention]:
     return suggestions
 
 
-def _unique_records(kind, model, names: list[str]) -> dict:
+def _unique_records(kind, names: list[str]) -> dict:
     """name key -> the one record answering to it (by name or variant), in two queries."""
     keys = {name_key(name) for name in names} - {""}
     if not keys:
         return {}
     pks_by_key = _records_by_key(kind, keys)
     unique = {key: next(iter(pks)) for key, pks in pks_by_key.items() if len(pks) == 1}
-    records = model.objects.in_bulk(set(unique.values()))
+    records = records_by_pk(kind, set(unique.values()))
     return {key: records[pk] for key, pk in unique.items() if pk in records}
 
 
 def _places_by_geonames(ids: set[str]) -> dict:
     if not ids:
         return {}
-    found: dict[str, list] = {}
-    for place in Place.objects.filter(geonames_id__in=ids):
-        found.setdefault(place.geonames_id, []).append(place)
+    found = places_by_geonames(ids)
     return {gid: places[0] for gid, places in found.items() if len(places) == 1}
 
 
