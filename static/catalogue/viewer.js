@@ -105,7 +105,7 @@
     this.bindDrag();
     this.image.addEventListener("load", function () {
       self.viewport.classList.remove("is-loading");
-      self.reset();
+      self.refit();
     });
     window.addEventListener("resize", function () { self.reset(true); });
   };
@@ -212,6 +212,21 @@
     this.zoom = MIN_ZOOM;
     this.x = (width - size.width * this.fit) / 2;
     this.y = (height - size.height * this.fit) / 2;
+    this.apply();
+  };
+
+  // The image has loaded and its natural size may differ from the declared one: fit it again,
+  // keeping a zoom the reader chose while it was loading.
+  Viewer.prototype.refit = function () {
+    if (this.zoom <= MIN_ZOOM + 0.001) return this.reset();
+    var size = this.naturalSize();
+    var width = this.viewport.clientWidth;
+    var height = this.viewport.clientHeight;
+    var fit = Math.min(width / size.width, height / size.height, 1);
+    var ratio = fit / this.fit;
+    this.x = width / 2 - (width / 2 - this.x) * ratio;
+    this.y = height / 2 - (height / 2 - this.y) * ratio;
+    this.fit = fit;
     this.apply();
   };
 

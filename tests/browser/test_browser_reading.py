@@ -1,6 +1,8 @@
 """The reading page in a real browser: the wide layout, the copy-citation button and the scan
 viewer (zoom, page turn, keyboard)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -129,6 +131,25 @@ def test_scan_viewer_zooms_turns_pages_and_answers_the_keyboard(scanned, site, p
     page.locator("a.scan-thumb").nth(2).click()
     expect(position).to_have_text("Page 3 of 3")
     assert page.url.endswith("/documents/D000001/")
+
+
+def test_a_zoom_chosen_while_the_next_page_loads_is_kept(scanned, site, page):
+    held = []
+    page.goto(f"{site}/documents/D000001/")
+    page.wait_for_function("document.querySelector('.scan-image').complete")
+    image = page.locator(".scan-stage .scan-image")
+    fitted = float(image.evaluate("e => e.style.transform").split("scale(")[1].rstrip(")"))
+    # Hold every further image request until the reader has zoomed.
+    page.route("**/*.jpg", lambda route: held.append(route))
+    page.locator(".scan-stage").get_by_role("button", name="Next page").click()
+    page.locator(".scan-stage").get_by_role("button", name="Zoom in").click()
+    assert held, "the page image was not requested"
+    for route in held:
+        route.continue_()
+    # The load handler removes "is-loading" and fits the loaded image again.
+    expect(page.locator(".scan-viewport")).not_to_have_class(re.compile("is-loading"))
+    scale = float(image.evaluate("e => e.style.transform").split("scale(")[1].rstrip(")"))
+    assert scale == pytest.approx(fitted * 1.25)
 
 
 def test_without_javascript_thumbnails_link_to_the_images(scanned, site, new_page):
