@@ -635,6 +635,14 @@ def forget(using: str | None = None) -> None:
             _indexes.pop(_identity(using), None)
 
 
+def forget_searches() -> None:
+    """Empty the remembered search matches of every index held in memory, as on a server that
+    has not been asked any search yet (the benchmark's first visits)."""
+    with _lock:
+        for index in _indexes.values():
+            index.searches.clear()
+
+
 def install(index: CatalogueIndex, using: str = DEFAULT_DB_ALIAS) -> None:
     with _lock:
         _indexes[_identity(using)] = index
