@@ -119,14 +119,16 @@ def build(using: str, size: int) -> CommonWords | None:
     bits = np.zeros((len(words), _bytes_for(highest or 0)), dtype=np.uint8)
     if not words:
         return CommonWords({}, bits)
-    # One pass: each row's vector is detoasted once (OFFSET 0 keeps the subquery) and tested for
-    # every word (`@@` on a one-lexeme query is a binary search in the sorted vector); the
-    # answers come back packed, 63 words to a bigint.
+    # One pass: each row's vector is detoasted once and stripped of its positions (`strip`
+    # makes an in-memory copy; testing the stored value would detoast it again for every word,
+    # measured 8x slower), OFFSET 0 keeps the subquery, and it is tested for every word (`@@`
+    # on a one-lexeme query is a binary search in the sorted vector); the answers come back
+    # packed, 63 words to a bigint.
     groups = [words[start : start + 63] for start in range(0, len(words), 63)]
     columns = ", ".join(_packed_column(len(group)) for group in groups)
     params = [_tsquery_literal(word) for group in groups for word in group]
     sql = (
-        f"SELECT id, {columns} FROM (SELECT id, search_vector AS v FROM {table} "
+        f"SELECT id, {columns} FROM (SELECT id, strip(search_vector) AS v FROM {table} "
         "WHERE search_vector IS NOT NULL ORDER BY id OFFSET 0) AS documents ORDER BY id"
     )
     with connections[using].cursor() as cursor:
