@@ -552,20 +552,28 @@ SEARCH_WORK_MEM = "64MB"
 @contextmanager
 def _exact_gin_fetch(using):
     """PostgreSQL: fetch matches through the GIN index with an exact bitmap (see above)."""
-    if connections[using].vendor != "postgresql":
+    connection = connections[using]
+    if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        cursor.execute("SELECT current_setting('work_mem'), current_setting('enable_seqscan')")
-        previous = cursor.fetchone()
+    if not connection.in_atomic_block:
+        # A transaction of its own: the settings end with it.
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(_SET_SEARCH_SETTINGS, [SEARCH_WORK_MEM, "off"])
+            yield
+        return
+    with connection.cursor() as cursor:
         cursor.execute(_SET_SEARCH_SETTINGS, [SEARCH_WORK_MEM, "off"])
+        previous = cursor.fetchone()[:2]
         yield
-        # Back as they were for the rest of an enclosing transaction (a rollback undoes them).
+        # Back as they were for the rest of the enclosing transaction.
         cursor.execute(_SET_SEARCH_SETTINGS, list(previous))
 
 
+# Returns the settings as they were, then sets them for the current transaction only.
 _SET_SEARCH_SETTINGS = (
-    "SELECT set_config('work_mem', %s, true), set_config('enable_seqscan', %s, true)"
+    "SELECT current_setting('work_mem'), current_setting('enable_seqscan'), "
+    "set_config('work_mem', %s, true), set_config('enable_seqscan', %s, true)"
 )
 
 
