@@ -36,6 +36,7 @@ from catalogue.models import (
     PersonName,
     Place,
     PlaceName,
+    Revision,
     Scan,
 )
 
@@ -235,6 +236,8 @@ def edits_since(model, pk, loaded: LoadedVersion | None) -> list[OtherEdit]:
         for part, owner_field in PARTS.items():
             if part._meta.get_field(owner_field).related_model is model:
                 edits += part_edits(part, owner_field, pk, loaded.loaded_at)
+        if model is Document:
+            edits += revision_edits(pk, loaded.loaded_at)
     return merged(sorted(edits, key=lambda edit: edit.when))
 
 
@@ -257,6 +260,27 @@ def merged(edits: list[OtherEdit]) -> list[OtherEdit]:
 def part_edits(part, owner_field, owner_pk, since) -> list[OtherEdit]:
     records = part.history.filter(**{f"{owner_field}_id": owner_pk, "history_date__gt": since})
     return [_record_edit(record, part._meta.verbose_name) for record in records]
+
+
+def revision_edits(document_pk, since) -> list[OtherEdit]:
+    """Revisions of the document stored since `since` (they move its version, not its row)."""
+    from catalogue.revisions import compare  # it imports this module
+
+    found = Revision.objects.filter(document_id=document_pk, updated_at__gt=since)
+    edits = []
+    for revision in found.select_related("author"):
+        fields, _inlines = compare(revision.base, revision.snapshot)
+        edits.append(
+            OtherEdit(
+                who=str(revision.author) if revision.author else "someone (no user recorded)",
+                when=revision.updated_at,
+                what=f"saved a revision for review: {revision.change_summary}",
+                fields=[
+                    FieldChange(f.label, str(f.public), str(f.revised)) for f in fields if f.changed
+                ],
+            )
+        )
+    return edits
 
 
 def _record_edit(record, noun) -> OtherEdit:

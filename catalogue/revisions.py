@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from catalogue import versioning
+from catalogue.edits import bump_version, current_version
 from catalogue.models import (
     Correspondent,
     Document,
@@ -114,24 +115,42 @@ def snapshot_of(document) -> dict:
     return snapshot
 
 
-def propose(document, snapshot: dict, author, summary="") -> Revision:
-    """Keep `snapshot` as a pending revision of the published `document`."""
-    base = snapshot_of(document)
-    return Revision.objects.create(
+def propose(document, snapshot: dict, author, summary="", based_on=None) -> Revision:
+    """Keep `snapshot` as a pending revision of the published `document`.
+
+    `based_on`, a revision continued by its author, lends its base: the new revision is
+    compared with the public version that one was made from. Storing a revision moves the
+    document's edit version (`pending_revision_saved`)."""
+    if based_on is not None:
+        base, base_version = based_on.base, based_on.base_version
+    else:
+        base, base_version = snapshot_of(document), current_version(Document, document.pk)
+    revision = Revision.objects.create(
         document=document,
         snapshot=snapshot,
         base=base,
+        base_version=base_version,
         author=author,
         change_summary=summary or summarise(base, snapshot),
     )
+    pending_revision_saved(revision)
+    return revision
 
 
 def revise(revision: Revision, snapshot: dict) -> Revision:
     """Replace a pending revision's snapshot with its author's continued work."""
     revision.snapshot = snapshot
     revision.change_summary = summarise(revision.base, snapshot)
-    revision.save(update_fields=["snapshot", "change_summary"])
+    revision.save(update_fields=["snapshot", "change_summary", "updated_at"])
+    pending_revision_saved(revision)
     return revision
+
+
+def pending_revision_saved(revision: Revision):
+    """A stored revision is an edit of the document: every edit form opened before it (another
+    archivist's, the author's other tab, an editor's) is now stale and conflicts on saving,
+    instead of silently replacing or forking this work (catalogue.edits)."""
+    bump_version(Document, revision.document_id)
 
 
 def summarise(public: dict, revised: dict) -> str:

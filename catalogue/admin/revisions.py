@@ -137,8 +137,8 @@ class RevisionAdminMixin:
         continued = getattr(request, "continued_revision", None)
         if continued is not None and continued.is_pending:
             request.revision = revisions.revise(continued, snapshot)  # it holds all of it
-        else:
-            request.revision = revisions.propose(live, snapshot, request.user)
+        else:  # a sent-back revision continued keeps the base its content was made from
+            request.revision = revisions.propose(live, snapshot, request.user, based_on=continued)
 
     def footnote_markers(self, request, document):
         """The footnote markers the save leaves: the revision's, or the database's."""
