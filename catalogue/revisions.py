@@ -12,10 +12,14 @@ Page images cannot wait in JSON: the files a revision adds are stored at once as
 `pending` (Scan.objects.public() leaves them out); publishing clears the mark.
 """
 
+import copy
 import functools
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
@@ -197,20 +201,58 @@ class RevisionConflict(Exception):
     """The revision cannot be applied as it stands (a record it names is gone, a clash)."""
 
 
-def publish_revision(revision: Revision, editor) -> Document:
+class StaleRevision(RevisionConflict):
+    """The public version changed after the revision was made: publishing it as it stands
+    would silently undo that change."""
+
+
+AS_IT_STANDS, ONTO_CURRENT, ANYWAY = "as_it_stands", "onto_current", "anyway"
+STALE_MESSAGE = (
+    "Not published: the public version changed after this revision was made, and publishing "
+    "it as it stands would undo those changes. Publish its changes onto the current version "
+    "(conflicts are listed below), send it back to its author, or publish it anyway after "
+    "looking at the differences."
+)
+CHANGED_AGAIN_MESSAGE = (
+    "Not published: the public version changed again while you were comparing. Look at the "
+    "differences below once more."
+)
+
+
+def digest(snapshot: dict) -> str:
+    """A short fingerprint of a snapshot: what an editor saw when deciding."""
+    text = json.dumps(snapshot, sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def is_stale(revision: Revision, public: dict) -> bool:
+    """Whether the public version `public` differs from the one the revision was made from."""
+    return digest(public) != digest(revision.base)
+
+
+def publish_revision(
+    revision: Revision, editor, how=AS_IT_STANDS, seen="", take_revised=()
+) -> Document:
     """Make the document what the revision says, in one transaction, and mark it published.
 
-    Raises ValidationError when the revision was reviewed already or the document is not
-    published (publish the document first), RevisionConflict when the database refuses it.
+    When the public version changed since the revision was made, `how` says what to do:
+    AS_IT_STANDS refuses (StaleRevision); ONTO_CURRENT re-applies the revision's own changes
+    onto the current version (`merge`; conflicts keep the public value unless their key is in
+    `take_revised`); ANYWAY writes the revision over it. Both need `seen`, the digest of the
+    public version the editor compared with, to be the current one.
+
+    Raises ValidationError when the revision was reviewed already, RevisionConflict when the
+    database refuses it.
     """
     with transaction.atomic():
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != RevisionState.PENDING:
             raise ValidationError("This revision was already reviewed.")
         document = Document.objects.select_for_update().get(pk=revision.document_id)
+        target = target_snapshot(revision, snapshot_of(document), how, seen, take_revised)
         try:
             with transaction.atomic():
-                apply_snapshot(document, revision.snapshot, editor)
+                apply_snapshot(document, target, editor)
         except (IntegrityError, ValueError, ValidationError) as error:
             reason = "; ".join(error.messages) if isinstance(error, ValidationError) else error
             raise RevisionConflict(
@@ -220,6 +262,124 @@ def publish_revision(revision: Revision, editor) -> Document:
         revision.mark_published(editor)
         versioning.record_change("document", [document.pk])
     return document
+
+
+def target_snapshot(revision, public, how, seen, take_revised) -> dict:
+    """What publishing `revision` writes, given the current public version (see above)."""
+    if not is_stale(revision, public):
+        return revision.snapshot
+    if how not in (ONTO_CURRENT, ANYWAY):
+        raise StaleRevision(STALE_MESSAGE)
+    if seen != digest(public):
+        raise StaleRevision(CHANGED_AGAIN_MESSAGE)
+    if how == ANYWAY:
+        return revision.snapshot
+    merged, conflicts = merge(revision.base, public, revision.snapshot, take_revised)
+    kept = [c.label for c in conflicts if c.key not in take_revised]
+    revision.reviewer_comment = "Published onto the newer public version" + (
+        f"; the public value was kept for: {', '.join(kept)}." if kept else "."
+    )
+    return merged
+
+
+# --- Re-applying a revision onto a newer public version ---------------------------------------
+
+
+@dataclass
+class MergeConflict:
+    """A field or row the revision changed that the public version also changed since."""
+
+    key: str  # "document.body", "footnotes.12": what the editor's choice names
+    label: str
+    base: str
+    public: str
+    revised: str
+
+
+def merge(base: dict, public: dict, revised: dict, take_revised=()):
+    """The revision's own changes (from `base` to `revised`) re-applied onto `public`, field
+    by field and row by row: (merged snapshot, conflicts). Where both changed the same field
+    or row differently, the public value stays unless the conflict's key is in
+    `take_revised`."""
+    merged, conflicts, names = copy.deepcopy(public), [], Labels()
+    by_name = {f.name: f for f in document_fields()}
+    for name, value in revised["document"].items():
+        was, now = base["document"].get(name), public["document"].get(name)
+        if value in (was, now):
+            continue
+        if now == was:
+            merged["document"][name] = value
+            continue
+        found = field_conflict(name, (was, now, value), by_name.get(name), names)
+        conflicts.append(found)
+        if found.key in take_revised:
+            merged["document"][name] = value
+    for inline in INLINES:
+        if inline.name in revised:
+            rows, found = merge_rows(
+                inline, base.get(inline.name, []), public.get(inline.name, []),
+                revised[inline.name], take_revised,
+            )  # fmt: skip
+            merged[inline.name] = rows
+            conflicts += found
+    return merged, conflicts
+
+
+def field_conflict(name, values, model_field, names) -> MergeConflict:
+    """A document field both changed: `values` is (when made, public now, revised)."""
+    if model_field is None:  # the themes
+        shown = [names.many(name, value) for value in values]
+        return MergeConflict(f"document.{name}", name, *shown)
+    shown = [str(names.show(model_field, value)) for value in values]
+    return MergeConflict(f"document.{name}", str(model_field.verbose_name), *shown)
+
+
+def merge_rows(inline, base_rows, public_rows, revised_rows, take_revised):
+    """One inline's rows merged by id (see `merge`)."""
+    base_by_id = {row["id"]: row for row in base_rows}
+    revised_by_id = {row["id"]: row for row in revised_rows if row.get("id") is not None}
+    public_ids = {row["id"] for row in public_rows}
+    rows, conflicts = [], []
+
+    def conflict(pk, was, now, new):
+        key = f"{inline.name}.{pk}"
+        parts = [describe_row(inline, row) for row in (was, now, new)]
+        conflicts.append(MergeConflict(key, f"{inline.label}: row {pk}", *parts))
+        return key in take_revised
+
+    for now in public_rows:
+        pk = now["id"]
+        was, new = base_by_id.get(pk), revised_by_id.get(pk)
+        if was is None or (new is not None and new in (was, now)):
+            rows.append(now)  # added publicly since, or not changed by the revision
+        elif new is None:  # the revision removed it
+            if now != was and not conflict(pk, was, now, None):
+                rows.append(now)
+        elif now == was or conflict(pk, was, now, new):
+            rows.append(new)
+        else:
+            rows.append(now)
+    for new in revised_rows:
+        pk = new.get("id")
+        if pk is None or pk not in base_by_id:
+            rows.append(new)  # added by the revision (a pending scan keeps its id)
+        elif (
+            pk not in public_ids  # removed publicly since, changed in the revision
+            and new != base_by_id[pk]
+            and conflict(pk, base_by_id[pk], None, new)
+            and inline.model is not Scan  # a removed scan's file is gone
+        ):
+            rows.append({**new, "id": None})
+    return rows, conflicts
+
+
+def describe_row(inline, row) -> str:
+    """One row in a few words, for a conflict: its fields' values, records named."""
+    if row is None:
+        return "(none)"
+    difference = _row_difference(inline, row, row, Labels())
+    shown = [f"{f.label}: {f.public}" for f in difference.fields if f.public not in ("", None)]
+    return "; ".join(shown)
 
 
 def apply_snapshot(document, snapshot: dict, user=None):

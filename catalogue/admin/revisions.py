@@ -492,8 +492,15 @@ class RevisionAdmin(admin.ModelAdmin):
 
     def review(self, request, revision, send_back_form):
         try:
-            if "_publish" in request.POST:
-                document = revisions.publish_revision(revision, request.user)
+            how = publishing_choice(request.POST)
+            if how is not None:
+                document = revisions.publish_revision(
+                    revision,
+                    request.user,
+                    how,
+                    seen=request.POST.get("seen", ""),
+                    take_revised=set(request.POST.getlist("take")),
+                )
                 self.message_user(
                     request,
                     f"Published the revision: the public now sees the new version of {document}.",
@@ -519,6 +526,7 @@ class RevisionAdmin(admin.ModelAdmin):
     def render_review(self, request, revision, send_back_form):
         public = revisions.snapshot_of(revision.document)
         fields, inlines = revisions.compare(public, revision.snapshot)
+        stale = revision.is_pending and revisions.is_stale(revision, public)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review: {revision}",
@@ -527,10 +535,37 @@ class RevisionAdmin(admin.ModelAdmin):
             "document": revision.document,
             "fields": fields,
             "inlines": inlines,
-            "public_changed_since": public != revision.base and revision.is_pending,
+            "public_changed_since": stale,
+            **(stale_context(revision, public) if stale else {"stale": False}),
             "document_published": revision.document.status == Status.PUBLISHED,
             "can_review": revision.is_pending and self.has_change_permission(request, revision),
             "continue_url": continue_url(revision) if self.may_continue(request, revision) else "",
             "send_back_form": send_back_form,
         }
         return TemplateResponse(request, "admin/catalogue/revision/review.html", context)
+
+
+PUBLISHING_BUTTONS = {
+    "_publish": revisions.AS_IT_STANDS,
+    "_publish_merged": revisions.ONTO_CURRENT,
+    "_publish_anyway": revisions.ANYWAY,
+}
+
+
+def publishing_choice(post):
+    """Which of the review page's publish buttons was pressed, if any."""
+    return next((how for button, how in PUBLISHING_BUTTONS.items() if button in post), None)
+
+
+def stale_context(revision, public) -> dict:
+    """For a revision made from an older public version: what changed publicly since, and
+    its changes re-applied onto the current version with the conflicts."""
+    since_fields, since_inlines = revisions.compare(revision.base, public)
+    _merged, conflicts = revisions.merge(revision.base, public, revision.snapshot)
+    return {
+        "stale": True,
+        "changed_since_fields": [f for f in since_fields if f.changed],
+        "changed_since_inlines": [i for i in since_inlines if i.changed],
+        "merge_conflicts": conflicts,
+        "public_digest": revisions.digest(public),
+    }
