@@ -27,6 +27,7 @@ from catalogue.models import (
     Collection,
     Correspondent,
     Document,
+    DocumentRelation,
     Footnote,
     Mention,
     Office,
@@ -48,6 +49,7 @@ PARTS = {
     Mention: "document",
     Footnote: "document",
     Scan: "document",
+    DocumentRelation: "source",  # the relations stated from the document, on its form
     PersonName: "person",
     Office: "person",
     OrganisationName: "organisation",

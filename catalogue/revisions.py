@@ -28,6 +28,7 @@ from catalogue.edits import bump_version, current_version
 from catalogue.models import (
     Correspondent,
     Document,
+    DocumentRelation,
     Footnote,
     Mention,
     Revision,
@@ -50,6 +51,7 @@ class Inline:
     fields: tuple[str, ...]
     many: tuple[str, ...] = ()
     label: str = ""
+    fk: str = "document"  # the row's foreign key to the document
 
 
 INLINES = (
@@ -73,8 +75,24 @@ INLINES = (
         label="Footnotes",
     ),
     Inline("scans", Scan, ("page", "caption", "rights"), label="Page images"),
+    Inline(
+        "relations_out",
+        DocumentRelation,
+        ("kind", "target", "note", "suggested"),
+        label="Relations to other documents",
+        fk="source",  # stated from this document; those stated from others are theirs
+    ),
 )
 INLINES_BY_MODEL = {inline.model: inline for inline in INLINES}
+
+
+def inline_for(formset) -> Inline | None:
+    """The kind of row an admin inline formset edits, if a revision holds it (the relations
+    stated from other documents, shown read-only on this one, are not this document's)."""
+    inline = INLINES_BY_MODEL.get(formset.model)
+    if inline is None or formset.fk.name != inline.fk:
+        return None
+    return inline
 
 
 def document_fields():
@@ -226,8 +244,10 @@ def digest(snapshot: dict) -> str:
 
 
 def is_stale(revision: Revision, public: dict) -> bool:
-    """Whether the public version `public` differs from the one the revision was made from."""
-    return digest(public) != digest(revision.base)
+    """Whether the public version `public` differs from the one the revision was made from
+    (in what the revision's base holds: revisions older than a kind of row lack it)."""
+    held = {name: value for name, value in public.items() if name in revision.base}
+    return digest(held) != digest(revision.base)
 
 
 def publish_revision(
@@ -410,7 +430,7 @@ def load_fields(instance, values: dict, names=None):
 def into_formset(formset, snapshot: dict):
     """Show a snapshot's rows in an unbound inline formset: its existing rows with the
     snapshot's values (rows it removed left out), and its new rows as extra forms."""
-    inline = INLINES_BY_MODEL.get(formset.model)
+    inline = inline_for(formset)
     if inline is None or inline.name not in snapshot:
         return
     rows = snapshot[inline.name]
@@ -435,7 +455,7 @@ def apply_rows(document, inline: Inline, rows):
         if pk not in wanted:
             row.delete()
     for values in rows:
-        instance = existing.get(values.get("id")) or inline.model(document=document)
+        instance = existing.get(values.get("id")) or inline.model(**{inline.fk: document})
         for name in inline.fields:
             setattr(instance, instance._meta.get_field(name).attname, values[name])
         # the records it names still exist (SQLite checks foreign keys only at commit)
@@ -592,7 +612,9 @@ class Labels:
 
     def record(self, model, pk):
         found = model.objects.filter(pk=pk).first()
-        return str(found) if found else f"(deleted {model._meta.verbose_name} {pk})"
+        if found is None:
+            return f"(deleted {model._meta.verbose_name} {pk})"
+        return f"{found.identifier} {found}" if model is Document else str(found)
 
 
 def is_public(document) -> bool:

@@ -11,13 +11,16 @@ from django.urls import reverse
 from catalogue import revisions
 from catalogue.models import (
     Document,
+    DocumentRelation,
     Footnote,
     Mention,
+    RelationKind,
     Revision,
     RevisionState,
+    Status,
 )
 from tests.admin_forms import post_data
-from tests.factories import make_document, make_place, make_staff_user
+from tests.factories import make_document, make_person, make_place, make_staff_user
 
 
 def change_url(obj):
@@ -273,3 +276,215 @@ def test_continuing_a_sent_back_revision_keeps_its_base(alice, editor, published
     assert newest.base == sent_back.base and newest.base_version == sent_back.base_version
     with pytest.raises(revisions.StaleRevision):
         revisions.publish_revision(newest, editor)
+
+
+# --- Gap 4: relations between documents go through the revision --------------------------------
+
+
+@pytest.fixture
+def other(db):
+    return make_document(heading="Note of the German embassy")
+
+
+def relation_rows(**fields):
+    return {f"relations_out-{key}": value for key, value in fields.items()}
+
+
+def test_a_relation_an_archivist_adds_to_a_published_document_waits_for_review(
+    alice, editor, published, other
+):
+    response = revise_in_form(
+        logged_in(alice),
+        published,
+        **relation_rows(
+            **{"TOTAL_FORMS": "1", "0-kind": RelationKind.REPLIES_TO, "0-target": str(other.pk)},
+            **{"0-note": "Answers the German note."},
+        ),
+    )
+    assert response.status_code == 302
+    assert not DocumentRelation.objects.exists()  # nothing public yet
+    revision = Revision.objects.get()
+    assert revision.snapshot["relations_out"] == [
+        {
+            "id": None,
+            "kind": "replies_to",
+            "target": other.pk,
+            "note": "Answers the German note.",
+            "suggested": False,
+        }  # fmt: skip
+    ]
+    assert revision.change_summary == "Changed relations to other documents."
+
+    review = logged_in(editor).get(review_url(revision))
+    inlines = {inline.label: inline for inline in review.context["inlines"]}
+    [row] = inlines["Relations to other documents"].rows
+    assert row.state == "added"
+    assert other.identifier in review.content.decode()
+
+    revisions.publish_revision(revision, editor)
+    relation = DocumentRelation.objects.get()
+    assert (relation.source, relation.kind, relation.target) == (published, "replies_to", other)
+
+
+def test_a_relation_an_archivist_removes_stays_until_the_revision_is_published(
+    alice, editor, published, other
+):
+    relation = DocumentRelation.objects.create(source=published, kind="refers_to", target=other)
+    DocumentRelation.objects.create(source=other, kind="replies_to", target=published)
+    revise_in_form(logged_in(alice), published, **relation_rows(**{"0-DELETE": "on"}))
+
+    assert DocumentRelation.objects.filter(pk=relation.pk).exists()
+    revision = Revision.objects.get()
+    assert revision.snapshot["relations_out"] == []  # the inverse row is not part of it
+    revisions.publish_revision(revision, editor)
+    assert not DocumentRelation.objects.filter(pk=relation.pk).exists()
+    assert DocumentRelation.objects.filter(source=other).exists()
+
+
+def test_a_relation_changed_on_a_draft_is_saved_directly(alice, other):
+    draft = make_document(heading="A draft", status=Status.DRAFT)
+    revise_in_form(
+        logged_in(alice),
+        draft,
+        **relation_rows(**{"TOTAL_FORMS": "1", "0-kind": "refers_to", "0-target": str(other.pk)}),
+    )
+    assert DocumentRelation.objects.filter(source=draft, target=other).exists()
+    assert not Revision.objects.exists()
+
+
+def test_continuing_a_revision_shows_its_relations(alice, published, other):
+    client = logged_in(alice)
+    revise_in_form(
+        client,
+        published,
+        **relation_rows(**{"TOTAL_FORMS": "1", "0-kind": "refers_to", "0-target": str(other.pk)}),
+    )
+    revision = Revision.objects.get()
+    page = client.get(f"{change_url(published)}?from_revision={revision.pk}")
+    formsets = {f.formset.prefix: f.formset for f in page.context["inline_admin_formsets"]}
+    assert [f["target"].value() for f in formsets["relations_out"].forms] == [other.pk]
+
+
+def test_a_revision_made_before_relations_were_revised_is_not_stale_for_that(
+    editor, published, other
+):
+    snapshot = revisions.snapshot_of(published)
+    del snapshot["relations_out"]  # as revisions were stored before
+    revision = revisions.propose(published, snapshot, editor)
+    revision.base.pop("relations_out")
+    revision.snapshot["document"]["title"] = "A title"
+    revision.save()
+    DocumentRelation.objects.create(source=published, kind="refers_to", target=other)
+
+    revisions.publish_revision(revision, editor)
+
+    assert Document.objects.get(pk=published.pk).title == "A title"
+    assert DocumentRelation.objects.filter(source=published).exists()  # left alone
+
+
+def test_a_relation_saved_anywhere_moves_its_source_documents_edit_version(published, other):
+    version = Document.objects.get(pk=published.pk).edit_version
+    relation = DocumentRelation.objects.create(source=published, kind="refers_to", target=other)
+    assert Document.objects.get(pk=published.pk).edit_version == version + 1
+    relation.delete()
+    assert Document.objects.get(pk=published.pk).edit_version == version + 2
+
+
+# --- Gap 5: a history revert never grants more than the user's own rights ----------------------
+
+
+def staff_with(username, *codenames):
+    from django.contrib.auth.models import Permission, User
+
+    user = User.objects.create_user(username, is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="catalogue", codename__in=codenames)
+    )
+    return logged_in(user)
+
+
+def history_url(obj, record):
+    name = obj._meta.model_name
+    return reverse(f"admin:catalogue_{name}_simple_history", args=[obj.pk, record.history_id])
+
+
+def test_a_user_who_may_only_view_cannot_revert(db):
+    person = make_person("G. V. Chicherin")
+    original = person.history.latest()
+    person.preferred_name = "Georgy Chicherin"
+    person.save()
+    client = staff_with("reader", "view_person")
+    url = history_url(person, original)
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["revert_disabled"]
+
+    response = client.post(url, post_data(page))
+
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.preferred_name == "Georgy Chicherin"
+
+
+def test_reverting_a_deleted_record_back_into_existence_needs_the_add_right(db):
+    from catalogue.models import Person
+
+    person = make_person("Lev Karakhan")
+    record = person.history.latest()
+    person.delete()
+    client = staff_with("changer", "view_person", "change_person")
+    url = reverse("admin:catalogue_person_simple_history", args=[record.id, record.history_id])
+    page = client.get(url)
+    assert page.context["revert_disabled"]
+
+    assert client.post(url, post_data(page)).status_code == 403
+    assert not Person.objects.filter(pk=record.id).exists()
+
+
+def test_an_archivist_cannot_revert_a_footnote_of_a_published_document(alice, published):
+    footnote = published.footnotes.get()
+    original = footnote.history.latest()
+    footnote.text = "Corrected by an editor."
+    footnote.save()
+    client = logged_in(alice)
+    url = history_url(footnote, original)
+
+    assert client.post(url, post_data(client.get(url))).status_code == 403
+    footnote.refresh_from_db()
+    assert footnote.text == "Corrected by an editor."
+
+
+def test_an_archivist_reverting_a_published_document_to_a_review_version_is_refused(
+    alice, published
+):
+    published.status = Status.REVIEW
+    published.heading = "A heading under review"
+    published.save()
+    in_review = published.history.latest()
+    published.status = Status.PUBLISHED
+    published.heading = "Letter to Frunze"
+    published.save()
+    client = logged_in(alice)
+    url = history_url(published, in_review)
+    page = client.get(url)
+    assert page.context["revert_disabled"]
+    assert any("withdraw" in m for m in messages_of(page))
+
+    response = client.post(url, post_data(page), follow=True)
+
+    assert any("Not reverted" in m for m in messages_of(response))
+    published.refresh_from_db()
+    assert (published.status, published.heading) == (Status.PUBLISHED, "Letter to Frunze")
+    assert not Revision.objects.exists()
+
+
+def test_an_archivist_reverting_to_a_published_version_makes_a_pending_revision(alice, published):
+    original = published.history.latest()
+    published.heading = "Letter to M. V. Frunze"
+    published.save()
+    client = logged_in(alice)
+    url = history_url(published, original)
+    client.post(url, post_data(client.get(url)))
+    published.refresh_from_db()
+    assert published.heading == "Letter to M. V. Frunze"
+    revision = Revision.objects.get()
+    assert revision.is_pending and revision.snapshot["document"]["heading"] == "Letter to Frunze"

@@ -130,7 +130,7 @@ class RevisionAdminMixin:
         theme_ids = snapshot["document"]["themes"] if themes is None else [t.pk for t in themes]
         snapshot["document"] = revisions.document_values(document, theme_ids)
         for formset in formsets:
-            inline = revisions.INLINES_BY_MODEL.get(formset.model)
+            inline = revisions.inline_for(formset)
             if inline is not None:
                 snapshot[inline.name] = submitted_rows(live, inline, formset)
         snapshot["scans"] += uploaded_rows(request, live, form, snapshot["scans"])
@@ -170,10 +170,32 @@ class RevisionAdminMixin:
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A revert never grants more than the user's own rights: it cannot publish or
-        withdraw (see DocumentAdminForm), and for a published document it is a revision."""
-        request.reverting = True
+        withdraw (see DocumentAdminForm), and for a published document it is a revision.
+        Reverting a published document to a version that was not published would withdraw it:
+        someone who may not publish is told so, and nothing is saved."""
+        request.reverting, request.reverting_to = True, version_id
+        if self.would_withdraw(request, object_id, version_id):
+            if request.method == "POST":
+                messages.error(request, f"Not reverted: {WITHDRAWING_REVERT}")
+                return HttpResponseRedirect(request.get_full_path())
+            messages.warning(request, WITHDRAWING_REVERT)
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def would_withdraw(self, request, object_id, version_id) -> bool:
+        """Whether reverting to this version goes back to a status that is not public, on a
+        published document, by someone who may not withdraw it."""
+        if may_publish(request):
+            return False
+        live = Document.objects.filter(pk=object_id).values_list("status", flat=True).first()
+        old = Document.history.filter(id=object_id, history_id=version_id)
+        old_status = old.values_list("status", flat=True).first()
+        return live == Status.PUBLISHED and old_status not in (None, Status.PUBLISHED)
+
+    def revert_disabled(self, request, obj=None):
+        version = getattr(request, "reverting_to", None)
+        refused = version is not None and self.would_withdraw(request, obj.pk, version)
+        return refused or super().revert_disabled(request, obj)
 
     # --- Notices on the change page ----------------------------------------------------------
 
@@ -293,6 +315,13 @@ class RevisionAdminMixin:
         return TemplateResponse(
             request, "admin/catalogue/document/withdraw_confirmation.html", context
         )
+
+
+WITHDRAWING_REVERT = (
+    "This version of the document was not published: reverting the published document to it "
+    "would withdraw it from the public, which only an editor may do. Ask an editor, or make "
+    "the changes you need in the document's form (they are kept as a revision for review)."
+)
 
 
 def continue_url(revision) -> str:

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.models import Archive, Collection, Theme
 
+from .base import RevertRightsMixin
 from .edit_conflicts import EditVersionAdminMixin
 
 
@@ -28,7 +29,7 @@ class ArchiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(EditVersionAdminMixin, SimpleHistoryAdmin):
+class CollectionAdmin(EditVersionAdminMixin, RevertRightsMixin, SimpleHistoryAdmin):
     list_display = ["title", "series_title", "archive", "document_count"]
     search_fields = ["title", "series_title"]
     prepopulated_fields = {"slug": ["title"]}
