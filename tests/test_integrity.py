@@ -488,3 +488,92 @@ def test_an_archivist_reverting_to_a_published_version_makes_a_pending_revision(
     assert published.heading == "Letter to M. V. Frunze"
     revision = Revision.objects.get()
     assert revision.is_pending and revision.snapshot["document"]["heading"] == "Letter to Frunze"
+
+
+# --- Gap 3: deleting a record linked to published documents is an editor's decision -----------
+
+
+def delete_url(obj):
+    return reverse(f"admin:catalogue_{obj._meta.model_name}_delete", args=[obj.pk])
+
+
+def changelist_url(model):
+    return reverse(f"admin:catalogue_{model._meta.model_name}_changelist")
+
+
+def assert_not_deleted_by(client, record):
+    page = client.get(delete_url(record))
+    assert page.status_code == 403
+    assert client.post(delete_url(record), {"post": "yes"}).status_code == 403
+    client.post(
+        changelist_url(type(record)),
+        {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
+    )
+    assert type(record).objects.filter(pk=record.pk).exists()
+
+
+def test_an_archivist_cannot_delete_the_place_of_origin_of_a_published_document(alice):
+    place = make_place("Angora")
+    document = make_document(place_of_origin=place)
+    assert_not_deleted_by(logged_in(alice), place)
+    assert Document.objects.get(pk=document.pk).place_of_origin == place
+
+
+def test_an_archivist_cannot_delete_a_theme_of_a_published_document(alice, published):
+    from catalogue.models import Theme
+
+    theme = Theme.objects.create(name="Straits", slug="straits-test")
+    published.themes.add(theme)
+    assert_not_deleted_by(logged_in(alice), theme)
+    assert published.themes.filter(pk=theme.pk).exists()
+
+
+def test_an_archivist_cannot_delete_a_person_named_in_a_published_footnote(alice, published):
+    person = make_person("Enver Pasha")
+    published.footnotes.get().persons.add(person)
+    assert_not_deleted_by(logged_in(alice), person)
+
+
+def test_an_archivist_may_delete_records_linked_only_to_drafts(alice):
+    from catalogue.models import Person, Place, Theme
+
+    draft = make_document(status=Status.DRAFT, place_of_origin=make_place("Kabul"))
+    person = make_person("Amanullah")
+    Mention.objects.create(document=draft, person=person)
+    theme = Theme.objects.create(name="Pamir", slug="pamir-test")
+    draft.themes.add(theme)
+    client = logged_in(alice)
+    for record in (person, draft.place_of_origin, theme):
+        page = client.get(delete_url(record))
+        assert page.status_code == 200 and "published documents" not in page.content.decode()
+        client.post(delete_url(record), {"post": "yes"})
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert not Place.objects.filter(name="Kabul").exists()
+    assert not Theme.objects.filter(pk=theme.pk).exists()
+
+
+def test_an_editor_deletes_after_a_page_listing_the_published_documents_affected(editor, published):
+    from catalogue.models import Person
+
+    person = make_person("Enver Pasha")
+    Mention.objects.create(document=published, person=person)
+    draft = make_document(heading="A draft about Enver", status=Status.DRAFT)
+    Mention.objects.create(document=draft, person=person)
+    client = logged_in(editor)
+
+    page = client.get(delete_url(person))
+    assert page.status_code == 200
+    assert list(page.context["affected_published_documents"]) == [published]
+    html = page.content.decode()
+    assert "published documents" in html and published.identifier in html
+    assert draft.identifier not in html.split("affected-published")[1].split("</div>")[0]
+
+    listing = client.post(
+        changelist_url(Person), {"action": "delete_selected", "_selected_action": [person.pk]}
+    )
+    assert list(listing.context_data["affected_published_documents"]) == [published]
+    assert published.identifier in listing.content.decode()
+
+    client.post(delete_url(person), {"post": "yes"})
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert not published.mentions.filter(person__isnull=False).exists()

@@ -5,11 +5,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalogue.models import Archive, Collection, Theme
 
 from .base import RevertRightsMixin
+from .deletions import LinkedToPublishedDeletionMixin
 from .edit_conflicts import EditVersionAdminMixin
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(LinkedToPublishedDeletionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "document_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
