@@ -4,8 +4,8 @@ Documents, persons, organisations, places and collections carry `edit_version`, 
 django-concurrency `AutoIncVersionField`: every save adds 1, and a save of an instance loaded at
 an older version is refused by the database update itself (`RecordModifiedError`).
 
-A record's parts are edited on its form (a document's correspondents, mentions, footnotes and
-scans; a person's name variants and offices; the variants of organisations and places), so a
+A record's parts are edited on its form (a document's correspondents, mentions, footnotes,
+scans and relations; a person's name variants and offices; the variants of organisations and places), so a
 saved or deleted part moves its owner's version too (`connect_signals`): two people changing
 different inlines of one document conflict like two people changing its heading.
 
