@@ -5,9 +5,11 @@ django-concurrency `AutoIncVersionField`: every save adds 1, and a save of an in
 an older version is refused by the database update itself (`RecordModifiedError`).
 
 A record's parts are edited on its form (a document's correspondents, mentions, footnotes,
-scans and relations; a person's name variants and offices; the variants of organisations and places), so a
-saved or deleted part moves its owner's version too (`connect_signals`): two people changing
-different inlines of one document conflict like two people changing its heading.
+scans and relations; a person's name variants and offices; the variants of organisations and
+places), so a saved or deleted part moves its owner's version too (`connect_signals`): two
+people changing different inlines of one document conflict like two people changing its heading.
+Storing a pending revision of a document moves its version as well (catalogue.revisions), and
+the conflict page lists such revisions (`revision_edits`).
 
 An edit form carries a signed token of the version it was loaded from and when
 (`edit_token`). Before anything is saved, `find_conflict` locks the row and compares; a newer
@@ -278,7 +280,9 @@ def revision_edits(document_pk, since) -> list[OtherEdit]:
                 when=revision.updated_at,
                 what=f"saved a revision for review: {revision.change_summary}",
                 fields=[
-                    FieldChange(f.label, str(f.public), str(f.revised)) for f in fields if f.changed
+                    FieldChange(f.label, _cut(f.public), _cut(f.revised))
+                    for f in fields
+                    if f.changed
                 ],
             )
         )
@@ -326,7 +330,11 @@ def describe(model_field, value) -> str:
         return _related_name(model_field, value)
     if model_field.choices:
         value = dict(model_field.flatchoices).get(value, value)
-    text = str(value)
+    return _cut(value)
+
+
+def _cut(value) -> str:
+    text = str(value) if value not in (None, "") else "—"
     return text if len(text) <= LONGEST_VALUE else f"{text[: LONGEST_VALUE - 1]}…"
 
 
