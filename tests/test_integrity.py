@@ -477,6 +477,19 @@ def test_an_archivist_reverting_a_published_document_to_a_review_version_is_refu
     assert not Revision.objects.exists()
 
 
+def test_an_editor_reverting_to_a_review_version_is_told_the_document_stays_published(
+    editor, published
+):
+    published.status = Status.REVIEW
+    published.save()
+    in_review = published.history.latest()
+    published.status = Status.PUBLISHED
+    published.save()
+    page = logged_in(editor).get(history_url(published, in_review))
+    assert not page.context["revert_disabled"]
+    assert any("stays published" in m for m in messages_of(page))
+
+
 def test_an_archivist_reverting_to_a_published_version_makes_a_pending_revision(alice, published):
     original = published.history.latest()
     published.heading = "Letter to M. V. Frunze"

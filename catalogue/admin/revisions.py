@@ -174,27 +174,33 @@ class RevisionAdminMixin:
         Reverting a published document to a version that was not published would withdraw it:
         someone who may not publish is told so, and nothing is saved."""
         request.reverting, request.reverting_to = True, version_id
-        if self.would_withdraw(request, object_id, version_id):
-            if request.method == "POST":
-                messages.error(request, f"Not reverted: {WITHDRAWING_REVERT}")
-                return HttpResponseRedirect(request.get_full_path())
-            messages.warning(request, WITHDRAWING_REVERT)
+        if self.goes_back_to_unpublished(object_id, version_id):
+            if not may_publish(request):
+                if request.method == "POST":
+                    messages.error(request, f"Not reverted: {WITHDRAWING_REVERT}")
+                    return HttpResponseRedirect(request.get_full_path())
+                messages.warning(request, WITHDRAWING_REVERT)
+            elif request.method == "GET":
+                messages.info(request, EDITOR_UNPUBLISHED_REVERT)
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def would_withdraw(self, request, object_id, version_id) -> bool:
-        """Whether reverting to this version goes back to a status that is not public, on a
-        published document, by someone who may not withdraw it."""
-        if may_publish(request):
-            return False
+    @staticmethod
+    def goes_back_to_unpublished(object_id, version_id) -> bool:
+        """Whether this version of a published document had a status that is not public."""
         live = Document.objects.filter(pk=object_id).values_list("status", flat=True).first()
         old = Document.history.filter(id=object_id, history_id=version_id)
         old_status = old.values_list("status", flat=True).first()
         return live == Status.PUBLISHED and old_status not in (None, Status.PUBLISHED)
 
     def revert_disabled(self, request, obj=None):
+        """No "Revert" button where reverting would withdraw a document the user may not."""
         version = getattr(request, "reverting_to", None)
-        refused = version is not None and self.would_withdraw(request, obj.pk, version)
+        refused = (
+            version is not None
+            and not may_publish(request)
+            and self.goes_back_to_unpublished(obj.pk, version)
+        )
         return refused or super().revert_disabled(request, obj)
 
     # --- Notices on the change page ----------------------------------------------------------
@@ -321,6 +327,13 @@ WITHDRAWING_REVERT = (
     "This version of the document was not published: reverting the published document to it "
     "would withdraw it from the public, which only an editor may do. Ask an editor, or make "
     "the changes you need in the document's form (they are kept as a revision for review)."
+)
+
+
+EDITOR_UNPUBLISHED_REVERT = (
+    "This version of the document was not published. Reverting restores its content and the "
+    "document stays published; to withdraw it, use the list action “Withdraw selected "
+    "documents from publication”, which says what the public will lose."
 )
 
 
@@ -484,7 +497,7 @@ class SendBackForm(forms.Form):
 class RevisionAdmin(admin.ModelAdmin):
     """Revisions awaiting review (filter “Awaiting review”), each with its review page."""
 
-    list_display = ["document_link", "author", "created_at", "state", "reviewed_by"]
+    list_display = ["document_link", "author", "created_at", "updated_at", "state", "reviewed_by"]
     list_filter = ["state"]
     list_select_related = ["document", "author", "reviewed_by"]
     search_fields = ["document__identifier", "document__heading", "author__username"]
