@@ -83,6 +83,9 @@ def test_two_archivists_revising_one_published_document_the_second_is_refused(
     conflict = refused.context["edit_conflict"]
     assert conflict.people == ["alice"]
     assert any("revision" in edit.what for edit in conflict.edits)
+    # Saving again makes another revision, and the page says so.
+    assert b"stores them as a pending revision" in refused.content
+    assert b"replaces the current version" not in refused.content
     [revision] = Revision.objects.all()
     assert revision.author == alice
     assert revision.snapshot["document"]["heading"] == "Letter to Frunze"
@@ -111,6 +114,7 @@ def test_an_editor_form_opened_before_a_revision_was_saved_conflicts(alice, edit
     revise_in_form(logged_in(alice), published, body="Alice's body.")
     refused = revise_in_form(editor_client, published, stale, heading="Editor's heading")
     assert refused.status_code == 409
+    assert b"replaces the current version" in refused.content  # an editor's save publishes
     published.refresh_from_db()
     assert published.heading == "Letter to Frunze"
 
