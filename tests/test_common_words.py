@@ -163,3 +163,15 @@ def test_matching_ids_equal_a_plain_query(corpus):
         )
         expected = [row[0] for row in cursor.fetchall()]
     assert found.tolist() == expected and expected
+
+
+def test_only_the_most_frequent_words_up_to_the_maximum_get_bitmaps(settings, corpus):
+    settings.COMMON_WORDS_FROM = 1
+    settings.COMMON_WORDS_SHARE = 0.0
+    settings.COMMON_WORDS_MAX = 3
+    index = catalogue_index.build()
+    assert len(index.common.lexemes) == 3
+    for query in QUERIES:  # the words left out are still found, through the GIN index
+        if SearchTerms.parse(query):
+            searched = catalogue_index.search_mask(index, SearchTerms.parse(query), "default")
+            assert np.array_equal(searched, gin_mask(index, query)), query
