@@ -171,7 +171,9 @@ def test_a_public_change_is_applied_at_catch_up(letters, monkeypatch):
     new = make_document(date_edtf="1899-01-02")
     Correspondent.objects.create(document=new, role="signatory", person=writer)
     Correspondent.objects.create(document=new, role="copy_recipient", organisation=office)
-    withdrawn = Document.objects.published().filter(correspondents__isnull=False).first()
+    withdrawn = (
+        Document.objects.published().filter(correspondents__isnull=False).exclude(pk=new.pk)
+    ).first()
     withdrawn.status = Status.DRAFT  # withdrawn
     withdrawn.save()
     rows = indexed_edge_rows(filterset(""), limit=1000)
