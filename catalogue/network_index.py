@@ -25,7 +25,7 @@ import numpy as np
 
 NO_DAY_START = np.iinfo(np.int32).max  # as catalogue_index: no start date
 NO_DAY_END = -1
-ARRAYS = ("positions", "edges", "keys")
+ARRAYS = ("positions", "edges", "keys", "order")
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Pairs:
     positions: np.ndarray  # int64, per pair
     edges: np.ndarray  # int64, per pair: a number in `keys`
     keys: np.ndarray  # int64, per edge: sender code << 32 | recipient code, each once
+    order: np.ndarray  # int64: the edge numbers in the order of their keys (keys[order] sorted)
 
     @property
     def senders(self) -> np.ndarray:
@@ -75,7 +76,8 @@ def build(links: dict, size: int) -> Pairs:
     """The pairs of every document of an index (its link columns and number of documents)."""
     positions, senders, recipients = join(links["author"], links["recipient"], size)
     keys, edges = np.unique((senders << 32) | recipients, return_inverse=True)
-    return Pairs(positions, edges.astype(np.int64).reshape(-1), keys)
+    order = np.arange(len(keys), dtype=np.int64)
+    return Pairs(positions, edges.astype(np.int64).reshape(-1), keys, order)
 
 
 def updated(pairs: Pairs | None, old_to_new, links: dict, changed_positions, size: int):
@@ -94,20 +96,29 @@ def updated(pairs: Pairs | None, old_to_new, links: dict, changed_positions, siz
         chosen = changed[at]
         fresh[name] = (at[chosen], codes[chosen])
     positions, senders, recipients = join(fresh["author"], fresh["recipient"], size)
-    keys, edges = _numbered(pairs.keys, (senders << 32) | recipients)
+    keys, order, edges = _numbered(pairs.keys, pairs.order, (senders << 32) | recipients)
     return Pairs(
         np.concatenate([moved[kept], positions]),
         np.concatenate([pairs.edges[kept], edges]),
         keys,
+        order,
     )
 
 
-def _numbered(keys, new_keys):
-    """(`keys` with the new ones appended, the number of each of `new_keys`)."""
-    unseen = np.setdiff1d(new_keys, keys)
+def _numbered(keys, order, new_keys):
+    """(`keys` with the unseen `new_keys` appended, its sorting `order`, the number of each of
+    `new_keys`): binary searches and one insertion, no sort of every key."""
+    ordered = keys[order]
+    candidates = np.unique(new_keys)
+    at = np.searchsorted(ordered, candidates)
+    seen = np.zeros(len(candidates), dtype=bool)
+    if len(ordered):
+        seen = (at < len(ordered)) & (ordered[np.minimum(at, len(ordered) - 1)] == candidates)
+    unseen = candidates[~seen]
+    numbers = np.arange(len(keys), len(keys) + len(unseen), dtype=np.int64)
+    order = np.insert(order, at[~seen], numbers)
     keys = np.concatenate([keys, unseen])
-    sorter = np.argsort(keys, kind="stable")
-    return keys, sorter[np.searchsorted(keys, new_keys, sorter=sorter)].astype(np.int64)
+    return keys, order, order[np.searchsorted(keys[order], new_keys)]
 
 
 def of(index) -> Pairs:

@@ -218,6 +218,16 @@ def test_join_pairs_every_sender_with_every_recipient():
     assert found == [(0, 11, 23), (3, 10, 20), (3, 10, 22), (3, 12, 20), (3, 12, 22)]
 
 
+def test_new_edges_are_numbered_after_the_known_ones():
+    empty = np.zeros(0, dtype=np.int64)
+    keys, order, numbers = network_index._numbered(empty, empty, np.array([9, 4, 9]))
+    assert keys.tolist() == [4, 9] and numbers.tolist() == [1, 0, 1]
+    keys, order, numbers = network_index._numbered(keys, order, np.array([7, 4, 1, 7]))
+    assert keys.tolist() == [4, 9, 1, 7]  # the known edges keep their numbers
+    assert keys[order].tolist() == [1, 4, 7, 9]
+    assert numbers.tolist() == [3, 0, 2, 3]
+
+
 def page_queries(client):
     """The queries of a first visit (caches empty) once the index is current."""
     from django.core.cache import cache
