@@ -16,7 +16,8 @@ CACHE_WARMING  "1" to recompute the public pages' counts in a task after each pu
 CACHE_WARM_PATHS  comma-separated paths warmed besides home, /documents/ and collections
 CATALOGUE_INDEX  "0" to count facets in SQL instead of the per-server facet index;
                CATALOGUE_INDEX_DIR (var/catalogue-index), CATALOGUE_INDEX_BACKGROUND ("1"),
-               COMMON_WORDS_FROM (50000), COMMON_WORDS_SHARE (0.03): word bitmaps for search
+               COMMON_WORDS_FROM (50000), COMMON_WORDS_SHARE (0.03), COMMON_WORDS_MAX (256):
+               word bitmaps for search
 MEDIA_SERVER   "django" (stream page images, default), "nginx" (X-Accel-Redirect) or "apache"
                (X-Sendfile); MEDIA_INTERNAL_URL is nginx's internal location for MEDIA_ROOT
 Security (see the README's configuration table): SECURE_COOKIES, SECURE_SSL_REDIRECT,
@@ -267,6 +268,7 @@ CATALOGUE_INDEX_BACKGROUND = env_flag("CATALOGUE_INDEX_BACKGROUND", default=True
 # COMMON_WORDS_SHARE of them, so that a search for such a word needs no GIN fetch of its ids.
 COMMON_WORDS_FROM = int(os.environ.get("COMMON_WORDS_FROM", "50000"))
 COMMON_WORDS_SHARE = float(os.environ.get("COMMON_WORDS_SHARE", "0.03"))
+COMMON_WORDS_MAX = int(os.environ.get("COMMON_WORDS_MAX", "256"))
 
 # While the database cannot be reached, pages answer 503 with this Retry-After (seconds).
 DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))

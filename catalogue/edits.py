@@ -4,10 +4,12 @@ Documents, persons, organisations, places and collections carry `edit_version`, 
 django-concurrency `AutoIncVersionField`: every save adds 1, and a save of an instance loaded at
 an older version is refused by the database update itself (`RecordModifiedError`).
 
-A record's parts are edited on its form (a document's correspondents, mentions, footnotes and
-scans; a person's name variants and offices; the variants of organisations and places), so a
-saved or deleted part moves its owner's version too (`connect_signals`): two people changing
-different inlines of one document conflict like two people changing its heading.
+A record's parts are edited on its form (a document's correspondents, mentions, footnotes,
+scans and relations; a person's name variants and offices; the variants of organisations and
+places), so a saved or deleted part moves its owner's version too (`connect_signals`): two
+people changing different inlines of one document conflict like two people changing its heading.
+Storing a pending revision of a document moves its version as well (catalogue.revisions), and
+the conflict page lists such revisions (`revision_edits`).
 
 An edit form carries a signed token of the version it was loaded from and when
 (`edit_token`). Before anything is saved, `find_conflict` locks the row and compares; a newer
@@ -27,6 +29,7 @@ from catalogue.models import (
     Collection,
     Correspondent,
     Document,
+    DocumentRelation,
     Footnote,
     Mention,
     Office,
@@ -36,6 +39,7 @@ from catalogue.models import (
     PersonName,
     Place,
     PlaceName,
+    Revision,
     Scan,
 )
 
@@ -47,6 +51,7 @@ PARTS = {
     Mention: "document",
     Footnote: "document",
     Scan: "document",
+    DocumentRelation: "source",  # the relations stated from the document, on its form
     PersonName: "person",
     Office: "person",
     OrganisationName: "organisation",
@@ -235,6 +240,8 @@ def edits_since(model, pk, loaded: LoadedVersion | None) -> list[OtherEdit]:
         for part, owner_field in PARTS.items():
             if part._meta.get_field(owner_field).related_model is model:
                 edits += part_edits(part, owner_field, pk, loaded.loaded_at)
+        if model is Document:
+            edits += revision_edits(pk, loaded.loaded_at)
     return merged(sorted(edits, key=lambda edit: edit.when))
 
 
@@ -257,6 +264,29 @@ def merged(edits: list[OtherEdit]) -> list[OtherEdit]:
 def part_edits(part, owner_field, owner_pk, since) -> list[OtherEdit]:
     records = part.history.filter(**{f"{owner_field}_id": owner_pk, "history_date__gt": since})
     return [_record_edit(record, part._meta.verbose_name) for record in records]
+
+
+def revision_edits(document_pk, since) -> list[OtherEdit]:
+    """Revisions of the document stored since `since` (they move its version, not its row)."""
+    from catalogue.revisions import compare  # it imports this module
+
+    found = Revision.objects.filter(document_id=document_pk, updated_at__gt=since)
+    edits = []
+    for revision in found.select_related("author"):
+        fields, _inlines = compare(revision.base, revision.snapshot)
+        edits.append(
+            OtherEdit(
+                who=str(revision.author) if revision.author else "someone (no user recorded)",
+                when=revision.updated_at,
+                what=f"saved a revision for review: {revision.change_summary}",
+                fields=[
+                    FieldChange(f.label, _cut(f.public), _cut(f.revised))
+                    for f in fields
+                    if f.changed
+                ],
+            )
+        )
+    return edits
 
 
 def _record_edit(record, noun) -> OtherEdit:
@@ -300,7 +330,11 @@ def describe(model_field, value) -> str:
         return _related_name(model_field, value)
     if model_field.choices:
         value = dict(model_field.flatchoices).get(value, value)
-    text = str(value)
+    return _cut(value)
+
+
+def _cut(value) -> str:
+    text = str(value) if value not in (None, "") else "—"
     return text if len(text) <= LONGEST_VALUE else f"{text[: LONGEST_VALUE - 1]}…"
 
 

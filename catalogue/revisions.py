@@ -12,17 +12,23 @@ Page images cannot wait in JSON: the files a revision adds are stored at once as
 `pending` (Scan.objects.public() leaves them out); publishing clears the mark.
 """
 
+import copy
 import functools
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from catalogue import versioning
+from catalogue.edits import bump_version, current_version
 from catalogue.models import (
     Correspondent,
     Document,
+    DocumentRelation,
     Footnote,
     Mention,
     Revision,
@@ -45,6 +51,7 @@ class Inline:
     fields: tuple[str, ...]
     many: tuple[str, ...] = ()
     label: str = ""
+    fk: str = "document"  # the row's foreign key to the document
 
 
 INLINES = (
@@ -68,8 +75,24 @@ INLINES = (
         label="Footnotes",
     ),
     Inline("scans", Scan, ("page", "caption", "rights"), label="Page images"),
+    Inline(
+        "relations_out",
+        DocumentRelation,
+        ("kind", "target", "note", "suggested"),
+        label="Relations to other documents",
+        fk="source",  # stated from this document; those stated from others are theirs
+    ),
 )
 INLINES_BY_MODEL = {inline.model: inline for inline in INLINES}
+
+
+def inline_for(formset) -> Inline | None:
+    """The kind of row an admin inline formset edits, if a revision holds it (the relations
+    stated from other documents, shown read-only on this one, are not this document's)."""
+    inline = INLINES_BY_MODEL.get(formset.model)
+    if inline is None or formset.fk.name != inline.fk:
+        return None
+    return inline
 
 
 def document_fields():
@@ -114,24 +137,42 @@ def snapshot_of(document) -> dict:
     return snapshot
 
 
-def propose(document, snapshot: dict, author, summary="") -> Revision:
-    """Keep `snapshot` as a pending revision of the published `document`."""
-    base = snapshot_of(document)
-    return Revision.objects.create(
+def propose(document, snapshot: dict, author, summary="", based_on=None) -> Revision:
+    """Keep `snapshot` as a pending revision of the published `document`.
+
+    `based_on`, a revision continued by its author, lends its base: the new revision is
+    compared with the public version that one was made from. Storing a revision moves the
+    document's edit version (`pending_revision_saved`)."""
+    if based_on is not None:
+        base, base_version = based_on.base, based_on.base_version
+    else:
+        base, base_version = snapshot_of(document), current_version(Document, document.pk)
+    revision = Revision.objects.create(
         document=document,
         snapshot=snapshot,
         base=base,
+        base_version=base_version,
         author=author,
         change_summary=summary or summarise(base, snapshot),
     )
+    pending_revision_saved(revision)
+    return revision
 
 
 def revise(revision: Revision, snapshot: dict) -> Revision:
     """Replace a pending revision's snapshot with its author's continued work."""
     revision.snapshot = snapshot
     revision.change_summary = summarise(revision.base, snapshot)
-    revision.save(update_fields=["snapshot", "change_summary"])
+    revision.save(update_fields=["snapshot", "change_summary", "updated_at"])
+    pending_revision_saved(revision)
     return revision
+
+
+def pending_revision_saved(revision: Revision):
+    """A stored revision is an edit of the document: every edit form opened before it (another
+    archivist's, the author's other tab, an editor's) is now stale and conflicts on saving,
+    instead of silently replacing or forking this work (catalogue.edits)."""
+    bump_version(Document, revision.document_id)
 
 
 def summarise(public: dict, revised: dict) -> str:
@@ -178,20 +219,60 @@ class RevisionConflict(Exception):
     """The revision cannot be applied as it stands (a record it names is gone, a clash)."""
 
 
-def publish_revision(revision: Revision, editor) -> Document:
+class StaleRevision(RevisionConflict):
+    """The public version changed after the revision was made: publishing it as it stands
+    would silently undo that change."""
+
+
+AS_IT_STANDS, ONTO_CURRENT, ANYWAY = "as_it_stands", "onto_current", "anyway"
+STALE_MESSAGE = (
+    "Not published: the public version changed after this revision was made, and publishing "
+    "it as it stands would undo those changes. Publish its changes onto the current version "
+    "(conflicts are listed below), send it back to its author, or publish it anyway after "
+    "looking at the differences."
+)
+CHANGED_AGAIN_MESSAGE = (
+    "Not published: the public version changed again while you were comparing. Look at the "
+    "differences below once more."
+)
+
+
+def digest(snapshot: dict) -> str:
+    """A short fingerprint of a snapshot: what an editor saw when deciding."""
+    text = json.dumps(snapshot, sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def is_stale(revision: Revision, public: dict) -> bool:
+    """Whether the public version `public` differs from the one the revision was made from
+    (in what the revision's base holds: revisions older than a kind of row lack it)."""
+    held = {name: value for name, value in public.items() if name in revision.base}
+    return digest(held) != digest(revision.base)
+
+
+def publish_revision(
+    revision: Revision, editor, how=AS_IT_STANDS, seen="", take_revised=()
+) -> Document:
     """Make the document what the revision says, in one transaction, and mark it published.
 
-    Raises ValidationError when the revision was reviewed already or the document is not
-    published (publish the document first), RevisionConflict when the database refuses it.
+    When the public version changed since the revision was made, `how` says what to do:
+    AS_IT_STANDS refuses (StaleRevision); ONTO_CURRENT re-applies the revision's own changes
+    onto the current version (`merge`; conflicts keep the public value unless their key is in
+    `take_revised`); ANYWAY writes the revision over it. Both need `seen`, the digest of the
+    public version the editor compared with, to be the current one.
+
+    Raises ValidationError when the revision was reviewed already, RevisionConflict when the
+    database refuses it.
     """
     with transaction.atomic():
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != RevisionState.PENDING:
             raise ValidationError("This revision was already reviewed.")
         document = Document.objects.select_for_update().get(pk=revision.document_id)
+        target = target_snapshot(revision, snapshot_of(document), how, seen, take_revised)
         try:
             with transaction.atomic():
-                apply_snapshot(document, revision.snapshot, editor)
+                apply_snapshot(document, target, editor)
         except (IntegrityError, ValueError, ValidationError) as error:
             reason = "; ".join(error.messages) if isinstance(error, ValidationError) else error
             raise RevisionConflict(
@@ -201,6 +282,124 @@ def publish_revision(revision: Revision, editor) -> Document:
         revision.mark_published(editor)
         versioning.record_change("document", [document.pk])
     return document
+
+
+def target_snapshot(revision, public, how, seen, take_revised) -> dict:
+    """What publishing `revision` writes, given the current public version (see above)."""
+    if not is_stale(revision, public):
+        return revision.snapshot
+    if how not in (ONTO_CURRENT, ANYWAY):
+        raise StaleRevision(STALE_MESSAGE)
+    if seen != digest(public):
+        raise StaleRevision(CHANGED_AGAIN_MESSAGE)
+    if how == ANYWAY:
+        return revision.snapshot
+    merged, conflicts = merge(revision.base, public, revision.snapshot, take_revised)
+    kept = [c.label for c in conflicts if c.key not in take_revised]
+    revision.reviewer_comment = "Published onto the newer public version" + (
+        f"; the public value was kept for: {', '.join(kept)}." if kept else "."
+    )
+    return merged
+
+
+# --- Re-applying a revision onto a newer public version ---------------------------------------
+
+
+@dataclass
+class MergeConflict:
+    """A field or row the revision changed that the public version also changed since."""
+
+    key: str  # "document.body", "footnotes.12": what the editor's choice names
+    label: str
+    base: str
+    public: str
+    revised: str
+
+
+def merge(base: dict, public: dict, revised: dict, take_revised=()):
+    """The revision's own changes (from `base` to `revised`) re-applied onto `public`, field
+    by field and row by row: (merged snapshot, conflicts). Where both changed the same field
+    or row differently, the public value stays unless the conflict's key is in
+    `take_revised`."""
+    merged, conflicts, names = copy.deepcopy(public), [], Labels()
+    by_name = {f.name: f for f in document_fields()}
+    for name, value in revised["document"].items():
+        was, now = base["document"].get(name), public["document"].get(name)
+        if value in (was, now):
+            continue
+        if now == was:
+            merged["document"][name] = value
+            continue
+        found = field_conflict(name, (was, now, value), by_name.get(name), names)
+        conflicts.append(found)
+        if found.key in take_revised:
+            merged["document"][name] = value
+    for inline in INLINES:
+        if inline.name in revised:
+            rows, found = merge_rows(
+                inline, base.get(inline.name, []), public.get(inline.name, []),
+                revised[inline.name], take_revised,
+            )  # fmt: skip
+            merged[inline.name] = rows
+            conflicts += found
+    return merged, conflicts
+
+
+def field_conflict(name, values, model_field, names) -> MergeConflict:
+    """A document field both changed: `values` is (when made, public now, revised)."""
+    if model_field is None:  # the themes
+        shown = [names.many(name, value) for value in values]
+        return MergeConflict(f"document.{name}", name, *shown)
+    shown = [str(names.show(model_field, value)) for value in values]
+    return MergeConflict(f"document.{name}", str(model_field.verbose_name), *shown)
+
+
+def merge_rows(inline, base_rows, public_rows, revised_rows, take_revised):
+    """One inline's rows merged by id (see `merge`)."""
+    base_by_id = {row["id"]: row for row in base_rows}
+    revised_by_id = {row["id"]: row for row in revised_rows if row.get("id") is not None}
+    public_ids = {row["id"] for row in public_rows}
+    rows, conflicts = [], []
+
+    def conflict(pk, was, now, new):
+        key = f"{inline.name}.{pk}"
+        parts = [describe_row(inline, row) for row in (was, now, new)]
+        conflicts.append(MergeConflict(key, f"{inline.label}: row {pk}", *parts))
+        return key in take_revised
+
+    for now in public_rows:
+        pk = now["id"]
+        was, new = base_by_id.get(pk), revised_by_id.get(pk)
+        if was is None or (new is not None and new in (was, now)):
+            rows.append(now)  # added publicly since, or not changed by the revision
+        elif new is None:  # the revision removed it
+            if now != was and not conflict(pk, was, now, None):
+                rows.append(now)
+        elif now == was or conflict(pk, was, now, new):
+            rows.append(new)
+        else:
+            rows.append(now)
+    for new in revised_rows:
+        pk = new.get("id")
+        if pk is None or pk not in base_by_id:
+            rows.append(new)  # added by the revision (a pending scan keeps its id)
+        elif (
+            pk not in public_ids  # removed publicly since, changed in the revision
+            and new != base_by_id[pk]
+            and conflict(pk, base_by_id[pk], None, new)
+            and inline.model is not Scan  # a removed scan's file is gone
+        ):
+            rows.append({**new, "id": None})
+    return rows, conflicts
+
+
+def describe_row(inline, row) -> str:
+    """One row in a few words, for a conflict: its fields' values, records named."""
+    if row is None:
+        return "(none)"
+    difference = _row_difference(inline, row, row, Labels())
+    shown = [f"{f.label}: {f.public}" for f in difference.fields if f.public not in ("", None)]
+    return "; ".join(shown)
 
 
 def apply_snapshot(document, snapshot: dict, user=None):
@@ -231,7 +430,7 @@ def load_fields(instance, values: dict, names=None):
 def into_formset(formset, snapshot: dict):
     """Show a snapshot's rows in an unbound inline formset: its existing rows with the
     snapshot's values (rows it removed left out), and its new rows as extra forms."""
-    inline = INLINES_BY_MODEL.get(formset.model)
+    inline = inline_for(formset)
     if inline is None or inline.name not in snapshot:
         return
     rows = snapshot[inline.name]
@@ -256,7 +455,7 @@ def apply_rows(document, inline: Inline, rows):
         if pk not in wanted:
             row.delete()
     for values in rows:
-        instance = existing.get(values.get("id")) or inline.model(document=document)
+        instance = existing.get(values.get("id")) or inline.model(**{inline.fk: document})
         for name in inline.fields:
             setattr(instance, instance._meta.get_field(name).attname, values[name])
         # the records it names still exist (SQLite checks foreign keys only at commit)
@@ -413,7 +612,9 @@ class Labels:
 
     def record(self, model, pk):
         found = model.objects.filter(pk=pk).first()
-        return str(found) if found else f"(deleted {model._meta.verbose_name} {pk})"
+        if found is None:
+            return f"(deleted {model._meta.verbose_name} {pk})"
+        return f"{found.identifier} {found}" if model is Document else str(found)
 
 
 def is_public(document) -> bool:

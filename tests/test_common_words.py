@@ -130,3 +130,48 @@ def test_bitmaps_survive_a_restart_on_disk(every_word_common, corpus, tmp_path):
     loaded = catalogue_index.CatalogueIndex.load(tmp_path / "index.npz")
     assert loaded.common.lexemes == index.common.lexemes
     assert_same_as_gin(loaded)
+
+
+def _setting(name):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return cursor.fetchone()[0]
+
+
+def test_a_search_fetch_goes_through_the_gin_index_with_an_exact_bitmap(corpus):
+    """A common word not covered by a bitmap: no sequential scan (which detoasts every vector)
+    and enough memory for an exact bitmap (a lossy one re-checks every row)."""
+    before = (_setting("work_mem"), _setting("enable_seqscan"))
+    with catalogue_index._exact_gin_fetch("default"), connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN SELECT id FROM catalogue_document "
+            "WHERE search_vector @@ plainto_tsquery('english', 'treaty')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert _setting("work_mem") == catalogue_index.SEARCH_WORK_MEM
+    assert "Seq Scan" not in plan and "document_search_vector_gin" in plan
+    assert (_setting("work_mem"), _setting("enable_seqscan")) == before  # restored after
+
+
+def test_matching_ids_equal_a_plain_query(corpus):
+    terms = SearchTerms.parse("treaty")
+    found = catalogue_index._matching_ids(terms, "default")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM catalogue_document WHERE status = 'published' "
+            "AND search_vector @@ plainto_tsquery('english', 'treaty') ORDER BY id"
+        )
+        expected = [row[0] for row in cursor.fetchall()]
+    assert found.tolist() == expected and expected
+
+
+def test_only_the_most_frequent_words_up_to_the_maximum_get_bitmaps(settings, corpus):
+    settings.COMMON_WORDS_FROM = 1
+    settings.COMMON_WORDS_SHARE = 0.0
+    settings.COMMON_WORDS_MAX = 3
+    index = catalogue_index.build()
+    assert len(index.common.lexemes) == 3
+    for query in QUERIES:  # the words left out are still found, through the GIN index
+        if SearchTerms.parse(query):
+            searched = catalogue_index.search_mask(index, SearchTerms.parse(query), "default")
+            assert np.array_equal(searched, gin_mask(index, query)), query

@@ -6,6 +6,7 @@ import random
 
 import numpy as np
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -276,7 +277,9 @@ def test_list_and_search_query_counts_do_not_grow_with_documents(
             search.refresh_search_index(Document.objects.filter(identifier__startswith=tag))
         client.get("/documents/")  # the index catches up (or rebuilds) once
         with (
-            django_assert_max_num_queries(16),  # searches: 3 name look-ups and the matches
+            # Searches: 3 name look-ups and the matches, fetched with their own settings (on
+            # PostgreSQL, inside the test's transaction: set, then restored).
+            django_assert_max_num_queries(18),
             CaptureQueriesContext(connection) as queries,
         ):
             response = client.get("/documents/?" + query.format(person=person.slug))
@@ -370,3 +373,15 @@ def test_admin_filter_on_one_theme_needs_no_distinct(corpus, archivist_client):
     assert count == Document.objects.filter(themes=theme).count()
     distinct_rows = 'DISTINCT "catalogue_document"."id"'
     assert not any(distinct_rows in q["sql"] for q in queries.captured_queries)
+
+
+def test_forget_searches_empties_the_remembered_matches(corpus, client):
+    assert client.get("/documents/?q=grain").status_code == 200
+    index = catalogue_index.current_index()
+    assert index.searches  # remembered for the next visitor
+    catalogue_index.forget_searches()
+    assert not catalogue_index.current_index().searches
+    for cache in caches.all():
+        cache.clear()
+    assert client.get("/documents/?q=grain").status_code == 200  # and found again
+    assert catalogue_index.current_index().searches

@@ -274,6 +274,7 @@ def test_a_revision_naming_a_deleted_record_is_refused_with_a_message(client, ed
 def test_the_review_page_warns_when_the_public_version_changed_since(
     client, editor, revision, published
 ):
+    published.refresh_from_db()  # storing the revision moved the document's edit version
     published.heading = "Changed by an editor meanwhile"
     published.save()
     as_editor(client, editor)

@@ -333,3 +333,28 @@ def test_benchmark_cold_cache_pages_are_their_own_uncached_floor(themes, tmp_pat
     for result in report["results"]:
         assert result["queries"] == result["uncached_queries"] > 0
         assert result["sql_floor_ms"] == result["uncached_floor_ms"]
+
+
+def test_benchmark_answer_floor_times_the_pages_sql_with_the_facet_index_off(themes, tmp_path):
+    call_command(
+        "generate_catalogue", 30, seed=5, persons=20, places=10, organisations=5, verbosity=0
+    )
+    out = tmp_path / "answer.json"
+    call_command(
+        "benchmark",
+        repeat=2,
+        json_path=str(out),
+        pages="list_1_facet,document",
+        cold_cache=True,
+        answer_floor=True,
+        verbosity=0,
+    )
+    report = json.loads(out.read_text())
+    assert report["settings"]["answer_floor"] is True
+    by_name = {result["name"]: result for result in report["results"]}
+    facets = by_name["list_1_facet"]
+    # With the index off, the facets are counted in SQL: more queries than the indexed page.
+    assert facets["answer_queries"] > facets["queries"]
+    assert facets["answer_floor_ms"] > 0 and facets["answer_ratio"] > 0
+    # The document page does not use the index: the same queries either way.
+    assert by_name["document"]["answer_queries"] == by_name["document"]["queries"]

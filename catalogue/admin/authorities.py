@@ -15,6 +15,7 @@ from catalogue.models import (
 )
 
 from .base import CatalogueAdmin, count_subquery
+from .deletions import LinkedToPublishedDeletionMixin
 from .edit_conflicts import EditVersionAdminMixin
 
 
@@ -56,7 +57,9 @@ class DocumentCountsMixin:
 
 
 @admin.register(Person)
-class PersonAdmin(EditVersionAdminMixin, DocumentCountsMixin, CatalogueAdmin):
+class PersonAdmin(
+    EditVersionAdminMixin, LinkedToPublishedDeletionMixin, DocumentCountsMixin, CatalogueAdmin
+):
     link_field = "person"
     list_display = [
         "preferred_name",
@@ -83,7 +86,9 @@ class OrganisationNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(EditVersionAdminMixin, DocumentCountsMixin, CatalogueAdmin):
+class OrganisationAdmin(
+    EditVersionAdminMixin, LinkedToPublishedDeletionMixin, DocumentCountsMixin, CatalogueAdmin
+):
     link_field = "organisation"
     list_display = ["name", "abbreviation", "correspondence_count", "mention_count"]
     search_fields = ["name", "abbreviation", "variants__name"]
@@ -99,7 +104,9 @@ class PlaceNameInline(admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(EditVersionAdminMixin, DocumentCountsMixin, CatalogueAdmin):
+class PlaceAdmin(
+    EditVersionAdminMixin, LinkedToPublishedDeletionMixin, DocumentCountsMixin, CatalogueAdmin
+):
     link_field = "place"
     correspondence_model = None
     list_display = ["name", "kind", "country", "latitude", "longitude", "mention_count"]

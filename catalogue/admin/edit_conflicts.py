@@ -118,8 +118,20 @@ class EditVersionAdminMixin:
         request.edit_conflict_files_dropped = bool(request.FILES)
         request._post = with_token(request.POST, conflict.fresh_token())
         request._files = type(request.FILES)()  # nothing is kept from this submission
-        context = {**(extra_context or {}), "edit_conflict": conflict}
+        context = {
+            **(extra_context or {}),
+            "edit_conflict": conflict,
+            "conflict_saves_as_revision": self.conflict_saves_as_revision(request, object_id),
+        }
         return super().changeform_view(request, object_id, form_url, context)
+
+    def conflict_saves_as_revision(self, request, object_id) -> bool:
+        """Whether saving the form again stores a pending revision (an Archivist's change to a
+        published document) rather than replacing the current version."""
+        makes_revision = getattr(self, "makes_revision", None)
+        if makes_revision is None or object_id is None:
+            return False
+        return makes_revision(request, self.model.objects.filter(pk=object_id).first())
 
     def save_model(self, request, obj, form, change):
         """Save over the version the form was loaded from (checked and locked before): what

@@ -130,15 +130,15 @@ class RevisionAdminMixin:
         theme_ids = snapshot["document"]["themes"] if themes is None else [t.pk for t in themes]
         snapshot["document"] = revisions.document_values(document, theme_ids)
         for formset in formsets:
-            inline = revisions.INLINES_BY_MODEL.get(formset.model)
+            inline = revisions.inline_for(formset)
             if inline is not None:
                 snapshot[inline.name] = submitted_rows(live, inline, formset)
         snapshot["scans"] += uploaded_rows(request, live, form, snapshot["scans"])
         continued = getattr(request, "continued_revision", None)
         if continued is not None and continued.is_pending:
             request.revision = revisions.revise(continued, snapshot)  # it holds all of it
-        else:
-            request.revision = revisions.propose(live, snapshot, request.user)
+        else:  # a sent-back revision continued keeps the base its content was made from
+            request.revision = revisions.propose(live, snapshot, request.user, based_on=continued)
 
     def footnote_markers(self, request, document):
         """The footnote markers the save leaves: the revision's, or the database's."""
@@ -170,10 +170,38 @@ class RevisionAdminMixin:
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A revert never grants more than the user's own rights: it cannot publish or
-        withdraw (see DocumentAdminForm), and for a published document it is a revision."""
-        request.reverting = True
+        withdraw (see DocumentAdminForm), and for a published document it is a revision.
+        Reverting a published document to a version that was not published would withdraw it:
+        someone who may not publish is told so, and nothing is saved."""
+        request.reverting, request.reverting_to = True, version_id
+        if self.goes_back_to_unpublished(object_id, version_id):
+            if not may_publish(request):
+                if request.method == "POST":
+                    messages.error(request, f"Not reverted: {WITHDRAWING_REVERT}")
+                    return HttpResponseRedirect(request.get_full_path())
+                messages.warning(request, WITHDRAWING_REVERT)
+            elif request.method == "GET":
+                messages.info(request, EDITOR_UNPUBLISHED_REVERT)
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @staticmethod
+    def goes_back_to_unpublished(object_id, version_id) -> bool:
+        """Whether this version of a published document had a status that is not public."""
+        live = Document.objects.filter(pk=object_id).values_list("status", flat=True).first()
+        old = Document.history.filter(id=object_id, history_id=version_id)
+        old_status = old.values_list("status", flat=True).first()
+        return live == Status.PUBLISHED and old_status not in (None, Status.PUBLISHED)
+
+    def revert_disabled(self, request, obj=None):
+        """No "Revert" button where reverting would withdraw a document the user may not."""
+        version = getattr(request, "reverting_to", None)
+        refused = (
+            version is not None
+            and not may_publish(request)
+            and self.goes_back_to_unpublished(obj.pk, version)
+        )
+        return refused or super().revert_disabled(request, obj)
 
     # --- Notices on the change page ----------------------------------------------------------
 
@@ -293,6 +321,20 @@ class RevisionAdminMixin:
         return TemplateResponse(
             request, "admin/catalogue/document/withdraw_confirmation.html", context
         )
+
+
+WITHDRAWING_REVERT = (
+    "This version of the document was not published: reverting the published document to it "
+    "would withdraw it from the public, which only an editor may do. Ask an editor, or make "
+    "the changes you need in the document's form (they are kept as a revision for review)."
+)
+
+
+EDITOR_UNPUBLISHED_REVERT = (
+    "This version of the document was not published. Reverting restores its content and the "
+    "document stays published; to withdraw it, use the list action “Withdraw selected "
+    "documents from publication”, which says what the public will lose."
+)
 
 
 def continue_url(revision) -> str:
@@ -455,7 +497,7 @@ class SendBackForm(forms.Form):
 class RevisionAdmin(admin.ModelAdmin):
     """Revisions awaiting review (filter “Awaiting review”), each with its review page."""
 
-    list_display = ["document_link", "author", "created_at", "state", "reviewed_by"]
+    list_display = ["document_link", "author", "created_at", "updated_at", "state", "reviewed_by"]
     list_filter = ["state"]
     list_select_related = ["document", "author", "reviewed_by"]
     search_fields = ["document__identifier", "document__heading", "author__username"]
@@ -492,8 +534,15 @@ class RevisionAdmin(admin.ModelAdmin):
 
     def review(self, request, revision, send_back_form):
         try:
-            if "_publish" in request.POST:
-                document = revisions.publish_revision(revision, request.user)
+            how = publishing_choice(request.POST)
+            if how is not None:
+                document = revisions.publish_revision(
+                    revision,
+                    request.user,
+                    how,
+                    seen=request.POST.get("seen", ""),
+                    take_revised=set(request.POST.getlist("take")),
+                )
                 self.message_user(
                     request,
                     f"Published the revision: the public now sees the new version of {document}.",
@@ -519,6 +568,7 @@ class RevisionAdmin(admin.ModelAdmin):
     def render_review(self, request, revision, send_back_form):
         public = revisions.snapshot_of(revision.document)
         fields, inlines = revisions.compare(public, revision.snapshot)
+        stale = revision.is_pending and revisions.is_stale(revision, public)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review: {revision}",
@@ -527,10 +577,37 @@ class RevisionAdmin(admin.ModelAdmin):
             "document": revision.document,
             "fields": fields,
             "inlines": inlines,
-            "public_changed_since": public != revision.base and revision.is_pending,
+            "public_changed_since": stale,
+            **(stale_context(revision, public) if stale else {"stale": False}),
             "document_published": revision.document.status == Status.PUBLISHED,
             "can_review": revision.is_pending and self.has_change_permission(request, revision),
             "continue_url": continue_url(revision) if self.may_continue(request, revision) else "",
             "send_back_form": send_back_form,
         }
         return TemplateResponse(request, "admin/catalogue/revision/review.html", context)
+
+
+PUBLISHING_BUTTONS = {
+    "_publish": revisions.AS_IT_STANDS,
+    "_publish_merged": revisions.ONTO_CURRENT,
+    "_publish_anyway": revisions.ANYWAY,
+}
+
+
+def publishing_choice(post):
+    """Which of the review page's publish buttons was pressed, if any."""
+    return next((how for button, how in PUBLISHING_BUTTONS.items() if button in post), None)
+
+
+def stale_context(revision, public) -> dict:
+    """For a revision made from an older public version: what changed publicly since, and
+    its changes re-applied onto the current version with the conflicts."""
+    since_fields, since_inlines = revisions.compare(revision.base, public)
+    _merged, conflicts = revisions.merge(revision.base, public, revision.snapshot)
+    return {
+        "stale": True,
+        "changed_since_fields": [f for f in since_fields if f.changed],
+        "changed_since_inlines": [i for i in since_inlines if i.changed],
+        "merge_conflicts": conflicts,
+        "public_digest": revisions.digest(public),
+    }

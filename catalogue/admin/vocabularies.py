@@ -4,11 +4,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.models import Archive, Collection, Theme
 
+from .base import RevertRightsMixin
+from .deletions import LinkedToPublishedDeletionMixin
 from .edit_conflicts import EditVersionAdminMixin
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(LinkedToPublishedDeletionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "document_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -28,7 +30,7 @@ class ArchiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(EditVersionAdminMixin, SimpleHistoryAdmin):
+class CollectionAdmin(EditVersionAdminMixin, RevertRightsMixin, SimpleHistoryAdmin):
     list_display = ["title", "series_title", "archive", "document_count"]
     search_fields = ["title", "series_title"]
     prepopulated_fields = {"slug": ["title"]}

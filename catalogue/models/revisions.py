@@ -45,11 +45,18 @@ class Revision(models.Model):
         encoder=DjangoJSONEncoder,
         help_text="The public version the revision was made from.",
     )
+    base_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The document's edit version the revision was made from (unknown for "
+        "revisions made before it was recorded).",
+    )
     change_summary = models.TextField(blank=True, help_text="What the form said was changed.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="Last saved by its author.")
     state = models.CharField(
         max_length=20, choices=RevisionState.choices, default=RevisionState.PENDING
     )
