@@ -40,6 +40,7 @@ import django
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -452,6 +453,7 @@ class Run:
     explain: bool = False
     answer_floor: bool = False
     using: str = "default"
+    read_only: bool = False  # write nothing to the database (a shared benchmark catalogue)
     progress: Callable[[str], None] = lambda message: None
 
 
@@ -606,16 +608,26 @@ def _time_warming() -> list[dict]:
     ]
 
 
-def _build_index(using) -> dict:
+def _build_index(using, read_only=False) -> dict:
     """Build the facet index the pages count with (catalogue.catalogue_index), as an app
-    server does at start, timed; and the delay from a public change to the index catching up."""
-    from catalogue import catalogue_index, versioning
+    server does at start, timed; and the delay from a public change to the index catching up.
+    Read-only: no change is recorded; the catch-up's own work (one document's rows read again
+    and applied to the index, the network's pairs included) is timed instead."""
+    from catalogue import catalogue_index, network_index, versioning
 
     index = catalogue_index.build(using)
     catalogue_index.install(index, using)
+    started = time.perf_counter()
+    network_index.build(index.links, index.size)
+    network_ms = round((time.perf_counter() - started) * 1000, 1)
     document = Document.objects.using(using).published().order_by("pk").first()
-    caught_up_ms = None
-    if document is not None:
+    caught_up_ms = applied_ms = None
+    if document is not None and read_only:
+        started = time.perf_counter()
+        rows = catalogue_index._read_rows(using, [document.pk])
+        catalogue_index._apply(index, [document.pk], rows)
+        applied_ms = round((time.perf_counter() - started) * 1000, 1)
+    elif document is not None:
         versioning.record_change("document", [document.pk], using=using)  # as an edit does
         started = time.perf_counter()
         current = catalogue_index.current_index(using)
@@ -623,8 +635,38 @@ def _build_index(using) -> dict:
     return {
         "documents": index.size,
         "build_seconds": round(index.built_seconds, 1),
+        "network_pairs": len(index.network.positions),
+        "network_edges": len(index.network.keys),
+        "network_build_ms": network_ms,
         "catch_up_ms": caught_up_ms,
+        "apply_one_document_ms": applied_ms,
     }
+
+
+@contextmanager
+def read_only_connections(using, read_only):
+    """PostgreSQL: the run's sessions read-only (each new connection, as a request opens one,
+    and the current one), so that a write fails instead of changing a shared catalogue."""
+    connection = connections[using]
+    if not read_only or connection.vendor != "postgresql":
+        yield
+        return
+
+    def read_only_session(sender, connection, **kwargs):
+        if connection.alias == using:
+            with connection.cursor() as cursor:
+                cursor.execute("SET SESSION default_transaction_read_only = on")
+
+    connection_created.connect(read_only_session)
+    if connection.connection is not None:
+        read_only_session(None, connection)
+    try:
+        yield
+    finally:
+        connection_created.disconnect(read_only_session)
+        if connection.connection is not None and connection.is_usable():
+            with connection.cursor() as cursor:
+                cursor.execute("SET SESSION default_transaction_read_only = off")
 
 
 def run_benchmark(run: Run) -> dict:
@@ -639,21 +681,12 @@ def run_benchmark(run: Run) -> dict:
             raise ValueError("Unknown pages: " + ", ".join(sorted(unknown)))
         found = [scenario for scenario in found if scenario.name in run.pages]
         skipped = [skip for skip in skipped if skip["name"] in run.pages]
-    index = _build_index(run.using)
-    warming = [] if run.clear_cache else _time_warming()
-    public, admin = Client(raise_request_exception=False), Client(raise_request_exception=False)
-    user = _superuser(run.using)
-    admin.force_login(user)
-    results = []
-    try:
-        with statement_timeout(connections[run.using], run.statement_timeout):
-            for scenario in found:
-                run.progress(f"  {scenario.name}: {scenario.url}")
-                target = target_for(scenario.kind, info["published"])
-                results.append(measure(admin if scenario.admin else public, scenario, run, target))
-    finally:
-        admin.logout()
-        user.delete()
+    if run.read_only and any(scenario.admin for scenario in found):
+        raise ValueError("The admin pages need a user: leave them out of a read-only run.")
+    with read_only_connections(run.using, run.read_only):
+        index = _build_index(run.using, run.read_only)
+        warming = [] if run.clear_cache else _time_warming()
+        results = _measure_all(run, found, info)
     return {
         "started": started.isoformat(timespec="seconds"),
         "seconds": round((datetime.datetime.now(datetime.UTC) - started).total_seconds(), 1),
@@ -664,6 +697,7 @@ def run_benchmark(run: Run) -> dict:
             "pages": list(run.pages),
             "statement_timeout": run.statement_timeout,
             "clear_cache": run.clear_cache,
+            "read_only": run.read_only,
             "floor_factor": FLOOR_FACTOR,
             "answer_floor": run.answer_floor,
         },
@@ -673,6 +707,25 @@ def run_benchmark(run: Run) -> dict:
         "results": [asdict(result) for result in results],
         "skipped": skipped,
     }
+
+
+def _measure_all(run, found, info) -> list:
+    public, admin = Client(raise_request_exception=False), Client(raise_request_exception=False)
+    user = _superuser(run.using) if any(scenario.admin for scenario in found) else None
+    if user is not None:
+        admin.force_login(user)
+    results = []
+    try:
+        with statement_timeout(connections[run.using], run.statement_timeout):
+            for scenario in found:
+                run.progress(f"  {scenario.name}: {scenario.url}")
+                target = target_for(scenario.kind, info["published"])
+                results.append(measure(admin if scenario.admin else public, scenario, run, target))
+    finally:
+        if user is not None:
+            admin.logout()
+            user.delete()
+    return results
 
 
 COLUMNS = [

@@ -38,7 +38,7 @@ import numpy as np
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 
-from catalogue import common_words, versioning
+from catalogue import common_words, network_index, versioning
 from catalogue.common_words import CommonWords
 from catalogue.facets import (
     AUTHORS,
@@ -116,6 +116,7 @@ class CatalogueIndex:
     searches: OrderedDict = field(default_factory=OrderedDict)  # key: (terms, sorted ids)
     totals: dict = field(default_factory=dict)  # column: counts over every published document
     common: CommonWords | None = None  # bitmaps of the words most documents hold (PostgreSQL)
+    network: network_index.Pairs | None = None  # the correspondence network's pairs
 
     @property
     def size(self) -> int:
@@ -212,6 +213,8 @@ class CatalogueIndex:
             arrays[f"link_{name}_values"] = values
         if self.common is not None:
             arrays.update(self.common.arrays())
+        if self.network is not None:
+            arrays.update(self.network.arrays())
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp.npz")
         np.savez(temporary, **arrays)
@@ -236,6 +239,7 @@ class CatalogueIndex:
                     for name in LINKS
                 },
                 common=CommonWords.from_arrays(data),
+                network=network_index.Pairs.from_arrays(data),
             )
 
 
@@ -454,6 +458,7 @@ def build(using: str = DEFAULT_DB_ALIAS) -> CatalogueIndex:
         **columns,
     )
     index.scans[index.positions(scanned)] = True
+    index.network = network_index.build(index.links, index.size)
     index.built_seconds = time.monotonic() - started
     return index
 
@@ -520,6 +525,9 @@ def _apply(index: CatalogueIndex, changed: list[int], rows: _Rows) -> CatalogueI
             np.concatenate([moved[kept], updated.positions(document_ids)]),
             np.concatenate([values[kept], new_values]),
         )
+    updated.network = network_index.updated(
+        index.network, old_to_new, updated.links, updated.positions(changed), updated.size
+    )
     return updated
 
 

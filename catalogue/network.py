@@ -6,9 +6,12 @@ is exactly the number of documents its "list the letters" link finds) on the sam
 document. The documents are any DocumentFilter's result (date range, theme, type …), optionally
 narrowed to those of one person or body (the "focus"), whose edges alone are kept.
 
-All edges are counted in one aggregate SQL query (GROUP BY sender and recipient, with COUNT of
-distinct documents and the first and last date), of which the top N by count are fetched; two
-more queries name the persons and bodies. The query count does not grow with the data.
+The edges are counted by the facet index when it is current (catalogue.network_index: the pairs
+of the documents matching the filters, counted with numpy; no query), otherwise in one aggregate
+SQL query (GROUP BY sender and recipient, with COUNT of distinct documents and the first and last
+date). Both give the same rows in the same order: most letters first, then by sender, then by
+recipient (a person 2 × id, a body 2 × id + 1). Two more queries name the persons and bodies. The
+query count does not grow with the data.
 """
 
 import datetime
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 
+from catalogue import catalogue_index, network_index
 from catalogue.facets import AUTHORS, RECIPIENTS, links_of
 from catalogue.models import Correspondent, Document, Organisation, Person
 
@@ -56,6 +60,11 @@ class Network:
         return {node.key: node.label for node in self.nodes}
 
 
+# The order of a correspondent as in the facet index: 2 × id for a person, 2 × id + 1 for a
+# body (exactly one of the two is set), so that ties are broken alike on every database and path.
+AGENT_ORDER = "COALESCE(2 * {0}.person_id, 2 * {0}.organisation_id + 1)"
+
+
 def edge_rows(documents, every_published: bool, focus=None, limit: int = DEFAULT_LIMIT):
     """[(sender person id, sender body id, recipient person id, recipient body id, letters,
     first date, last date)], most letters first, at most `limit` + 1 rows (one aggregate query).
@@ -89,7 +98,7 @@ def edge_rows(documents, every_published: bool, focus=None, limit: int = DEFAULT
         f"JOIN {quote(Document._meta.db_table)} d ON d.id = s.document_id "
         f"{where}"
         "GROUP BY s.person_id, s.organisation_id, r.person_id, r.organisation_id "
-        "ORDER BY n DESC, s.person_id, s.organisation_id, r.person_id, r.organisation_id "
+        f"ORDER BY n DESC, {AGENT_ORDER.format('s')}, {AGENT_ORDER.format('r')} "
         "LIMIT %s"
     )
     with connections[senders.db].cursor() as cursor:
@@ -97,14 +106,56 @@ def edge_rows(documents, every_published: bool, focus=None, limit: int = DEFAULT
         return cursor.fetchall()
 
 
+def indexed_edge_rows(filterset, focus=None, limit: int = DEFAULT_LIMIT, using=None):
+    """The rows of `edge_rows` counted by the facet index (no query), or None when the index
+    cannot answer (off, behind the database, or a filter it does not read): count in SQL."""
+    using = using or catalogue_index.read_alias()
+    if not filterset._base_is_published:
+        return None
+    if any(name not in catalogue_index.COLUMNS for name, _ in filterset.facet_filters()):
+        return None
+    index = catalogue_index.current_index(using)
+    if index is None:
+        return None
+    masks = catalogue_index.filter_masks(index, filterset, using)
+    if masks is None:
+        return None
+    mask = index.published.copy()
+    for other in masks.values():
+        mask &= other
+    code = catalogue_index.agent_code(*focus) if focus else None
+    rows = network_index.top_edges(index, mask, code, limit + 1)
+    return [(*row[:5], _from_day(row[5]), _from_day(row[6])) for row in rows]
+
+
+def network_rows(filterset, focus=None, limit: int = DEFAULT_LIMIT):
+    """The top `limit` + 1 edges of the filtered documents: from the index, else in SQL."""
+    rows = indexed_edge_rows(filterset, focus, limit)
+    if rows is not None:
+        return rows
+    documents = filterset.qs.order_by()
+    every_published = not filterset.is_filtered()  # the base is every published document
+    rows = edge_rows(documents, every_published, focus, limit)
+    return [(*row[:5], _as_date(row[5]), _as_date(row[6])) for row in rows]
+
+
+def _from_day(day):
+    return None if day is None else datetime.date.fromordinal(day)
+
+
 def _as_date(value):
     """SQLite returns MIN/MAX of dates as text."""
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def build_network(documents, every_published: bool, focus=None, limit: int = DEFAULT_LIMIT):
-    """The top `limit` edges with their nodes (three queries)."""
-    rows = edge_rows(documents, every_published, focus, limit)
+def build_network(filterset, focus=None, limit: int = DEFAULT_LIMIT):
+    """The top `limit` edges of a DocumentFilter's documents with their nodes: counted by the
+    facet index or by one aggregate query, then two queries for the names."""
+    return named_network(network_rows(filterset, focus, limit), limit)
+
+
+def named_network(rows, limit: int = DEFAULT_LIMIT):
+    """A Network from `edge_rows`-like rows (at most `limit` + 1): its nodes named."""
     truncated, rows = len(rows) > limit, rows[:limit]
     person_ids = {pk for row in rows for pk in (row[0], row[2]) if pk}
     body_ids = {pk for row in rows for pk in (row[1], row[3]) if pk}
@@ -129,8 +180,6 @@ def build_network(documents, every_published: bool, focus=None, limit: int = DEF
         recipient = nodes[("person", r_person) if r_person else ("organisation", r_body)]
         sender.sent += letters
         recipient.received += letters
-        network.edges.append(
-            Edge(sender.key, recipient.key, letters, _as_date(first), _as_date(last))
-        )
+        network.edges.append(Edge(sender.key, recipient.key, letters, first, last))
     network.nodes = sorted(nodes.values(), key=lambda n: (-(n.sent + n.received), n.label))
     return network

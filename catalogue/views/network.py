@@ -97,12 +97,10 @@ class NetworkView(TemplateView):
         limit = parse_limit(params, notices)
         focus, focus_key = parse_focus(params, notices)
         filterset = DocumentFilter(params, queryset=published_documents(), request=self.request)
-        documents = filterset.qs.order_by()
-        every_published = not filterset.is_filtered()  # the base is every published document
         network = caching.remember(
             "network",
             [caching.query_parts(params, ignore=("limit",)), limit],
-            lambda: build_network(documents, every_published, focus_key, limit),
+            lambda: build_network(filterset, focus_key, limit),
         )
         labels = network.labels()
         context.update(
