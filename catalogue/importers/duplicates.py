@@ -15,6 +15,7 @@ admin preview, is reported as one that would be), never a new draft.
 """
 
 import re
+from functools import lru_cache
 
 from django.db.models import Q
 
@@ -42,9 +43,12 @@ def reference_key(reference: str) -> str:
     return re.sub(r"[^0-9a-z/]", "", text)
 
 
-def heading_words(heading: str) -> set[str]:
+@lru_cache(maxsize=20_000)
+def heading_words(heading: str) -> frozenset[str]:
+    """The words that say what a heading is (memoised: a page's candidates are compared with
+    each of its documents)."""
     words = re.findall(r"[a-z0-9]+", fold(heading))
-    return {word for word in words if word not in FILLER and not word.isdigit()}
+    return frozenset(word for word in words if word not in FILLER and not word.isdigit())
 
 
 def heading_similarity(one: str, other: str) -> float:

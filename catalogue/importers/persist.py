@@ -19,6 +19,7 @@ held that office on the document's date is offered as a suggestion that states i
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -52,7 +53,7 @@ from .authorities import (
     using_name_index,
 )
 from .dates import first_day
-from .duplicates import is_same_date, offer_transcription, same_date
+from .duplicates import is_same_date, offer_transcription
 from .mentions import add_suggested_mentions, suggested_mention_fields
 from .parser import ParsedDocument, ParsedPage, parse_page
 from .text import PageError, checksum, read_page
@@ -194,17 +195,29 @@ class PageDuplicates:
     documents created from the page meanwhile are added (`created`), so that a document
     repeated on its own page is found as before."""
 
+    # What the rules compare, and what a result shows (identifier, the warnings of a document
+    # imported before).
+    FIELDS = ("pk", "identifier", "heading", "body", "source_url", "import_checksum",
+              "import_warnings", "date_written", "date_edtf", "date_start",
+              "reference_number")  # fmt: skip
+
     def __init__(self, documents: list[ParsedDocument], source_url: str):
         self.source_url = source_url
         documents = [parsed for parsed in documents if not parsed.error]
         self.rows: list[Document] = []
         if not documents:
             return
+        # Every row any rule may need, by the indexed fields (a few rows more than the rules
+        # keep; `existing` and `same_date` apply them exactly).
         condition = Q(import_checksum__in={parsed.content_checksum() for parsed in documents})
+        written = {parsed.date_written for parsed in documents if parsed.date_written}
+        condition |= Q(date_written__in=written) | Q(
+            date_edtf__in={parsed.date_edtf for parsed in documents if parsed.date_edtf}
+        )
         for parsed in documents:
-            condition |= _hand_catalogued_or_same_address(parsed, source_url)
-            condition |= same_date(parsed, source_url)
-        self.rows = list(Document.objects.filter(condition).defer("search_vector"))
+            if not parsed.date_written:  # only the exact rule: undated documents are many
+                condition |= _hand_catalogued_or_same_address(parsed, source_url)
+        self.rows = list(Document.objects.filter(condition).only(*self.FIELDS))
 
     def created(self, document: Document):
         self.rows = sorted([*self.rows, document], key=_catalogue_order)
@@ -229,10 +242,15 @@ class PageDuplicates:
         return [row for row in self.rows if is_same_date(row, parsed, self.source_url)]
 
 
+@lru_cache(maxsize=20_000)
+def _folded_heading(heading: str) -> str:
+    return fold(heading)
+
+
 def _first_repeated(parsed: ParsedDocument, source_url: str, candidates) -> Document | None:
     heading = fold(parsed.heading)
     for document in candidates:
-        if fold(document.heading) != heading:
+        if _folded_heading(document.heading) != heading:
             continue
         if document.source_url == source_url != "" or fold(document.body) == fold(parsed.body):
             return document
