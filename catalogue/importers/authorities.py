@@ -218,9 +218,10 @@ def _part_key(text: str) -> str:
     return name_key(text)
 
 
-def _ngrams(text: str):
-    """(start word, word count, key, printed span) for every run of 1..4 words; the key is
-    name_key(printed span), made from the words' keys, not folded again for every run."""
+def _ngrams(text: str) -> tuple[list, list[tuple[int, int, str]]]:
+    """The text's words, and (start word, word count, key) for every run of 1..4 words,
+    longest runs first; the key is name_key of the run as printed, made from the words'
+    keys, not folded again for every run."""
     words = list(_WORD.finditer(text))
     joined, begins, ends = [], [], []  # the keys, and where each word's key begins and ends
     length = 0
@@ -235,12 +236,13 @@ def _ngrams(text: str):
         length += len(key)
         ends.append(length)
     keys = "".join(joined)
+    grams = []
     for size in range(LONGEST_NAME_WORDS, 0, -1):
         for start in range(len(words) - size + 1):
-            last = start + size - 1
-            key = keys[begins[start] : ends[last]]
+            key = keys[begins[start] : ends[start + size - 1]]
             if len(key) >= SHORTEST_MENTION_KEY:
-                yield start, size, key, text[words[start].start() : words[last].end()]
+                grams.append((start, size, key))
+    return words, grams
 
 
 def records_by_pk(kind: str, pks) -> dict[int, object]:
@@ -280,8 +282,8 @@ def mentions_in(text: str) -> list[NameMatch]:
     """Known persons, places and organisations named word for word in the text."""
     if not text:
         return []
-    grams = list(_ngrams(text))
-    keys = {key for _, _, key, _ in grams}
+    words, grams = _ngrams(text)
+    keys = {key for _, _, key in grams}
     by_kind = {kind: _records_by_key(kind, keys) for kind in MODELS}
     hits_by_key: dict[str, list] = {}  # key -> [(kind, record ids)], kinds in MODELS order
     for kind, index in by_kind.items():
@@ -290,7 +292,7 @@ def mentions_in(text: str) -> list[NameMatch]:
                 hits_by_key.setdefault(key, []).append((kind, pks))
     taken: set[int] = set()
     found: dict[tuple[str, int], str] = {}
-    for start, size, key, printed in grams:  # longest runs first
+    for start, size, key in grams:  # longest runs first
         hits = hits_by_key.get(key)
         if hits is None or len(hits) != 1 or len(hits[0][1]) != 1:
             continue  # unknown, or ambiguous between records: leave it to the archivist
@@ -299,6 +301,7 @@ def mentions_in(text: str) -> list[NameMatch]:
             continue
         kind, pks = hits[0]
         taken |= positions
+        printed = text[words[start].start() : words[start + size - 1].end()]
         found.setdefault((kind, next(iter(pks))), printed)
     return _with_records(found)
 
