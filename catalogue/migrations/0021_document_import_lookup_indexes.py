@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0019_import_suggestions'),
+        ('catalogue', '0020_revision_base_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
