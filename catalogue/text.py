@@ -47,8 +47,9 @@ def fold(text: str) -> str:
     "Peopleʹs Commissar" -> "people s commissar"; "Saracoğlu" -> "saracoglu".
     """
     text = normalise_typography(text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # ASCII has nothing to decompose (most of the importer's text)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("'", "")
     text = _NON_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()

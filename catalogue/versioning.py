@@ -222,8 +222,20 @@ def is_public_change(instance, created=False) -> bool:
         return not created and instance.was_published is not False
     document_id = getattr(instance, "document_id", None)
     if document_id is not None:
+        if (published := _document_in_hand_published(instance, document_id)) is not None:
+            return published
         return Document.objects.filter(pk=document_id, status=Status.PUBLISHED).exists()
     return True
+
+
+def _document_in_hand_published(instance, document_id) -> bool | None:
+    """Whether the part's document, already loaded with it (the importer's new draft, an
+    inline formset's parent), is published as saved or loaded; None when it is not in hand
+    or its status in the database is not known (then a query answers)."""
+    document = instance._state.fields_cache.get("document")
+    if not isinstance(document, Document) or document.pk != document_id:
+        return None
+    return document.was_published
 
 
 def changed_record(instance) -> tuple[str, int | None]:

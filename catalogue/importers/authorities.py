@@ -17,6 +17,7 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from catalogue.models import (
     Organisation,
@@ -28,7 +29,7 @@ from catalogue.models import (
     SuggestionKind,
     SuggestionRole,
 )
-from catalogue.text import fold, name_key
+from catalogue.text import name_key
 
 from .parser import ParsedDocument
 
@@ -208,16 +209,40 @@ def _organisation(office: str):
 _WORD = re.compile(r"[^\W_]+(?:['\u02b9\u2019][^\W_]+)*", re.UNICODE)
 
 
-def _ngrams(text: str):
-    """(start word, word count, key, printed span) for every run of 1..4 words."""
+@lru_cache(maxsize=50_000)
+def _part_key(text: str) -> str:
+    """name_key of a word or of the characters between two words (memoised: the same words
+    recur on every page). name_key works character by character (typography, NFKD, accents,
+    case, punctuation and spaces dropped), so the key of a run of words is the keys of its
+    words and separators put together."""
+    return name_key(text)
+
+
+def _ngrams(text: str) -> tuple[list, list[tuple[int, int, str]]]:
+    """The text's words, and (start word, word count, key) for every run of 1..4 words,
+    longest runs first; the key is name_key of the run as printed, made from the words'
+    keys, not folded again for every run."""
     words = list(_WORD.finditer(text))
+    joined, begins, ends = [], [], []  # the keys, and where each word's key begins and ends
+    length = 0
+    for index, word in enumerate(words):
+        if index:
+            separator = _part_key(text[words[index - 1].end() : word.start()])
+            joined.append(separator)
+            length += len(separator)
+        key = _part_key(word.group())
+        begins.append(length)
+        joined.append(key)
+        length += len(key)
+        ends.append(length)
+    keys = "".join(joined)
+    grams = []
     for size in range(LONGEST_NAME_WORDS, 0, -1):
         for start in range(len(words) - size + 1):
-            first, last = words[start], words[start + size - 1]
-            printed = text[first.start() : last.end()]
-            key = fold(printed).replace(" ", "")
+            key = keys[begins[start] : ends[start + size - 1]]
             if len(key) >= SHORTEST_MENTION_KEY:
-                yield start, size, key, printed
+                grams.append((start, size, key))
+    return words, grams
 
 
 def records_by_pk(kind: str, pks) -> dict[int, object]:
@@ -257,20 +282,26 @@ def mentions_in(text: str) -> list[NameMatch]:
     """Known persons, places and organisations named word for word in the text."""
     if not text:
         return []
-    grams = list(_ngrams(text))
-    keys = {key for _, _, key, _ in grams}
+    words, grams = _ngrams(text)
+    keys = {key for _, _, key in grams}
     by_kind = {kind: _records_by_key(kind, keys) for kind in MODELS}
+    hits_by_key: dict[str, list] = {}  # key -> [(kind, record ids)], kinds in MODELS order
+    for kind, index in by_kind.items():
+        for key, pks in index.items():
+            if pks:
+                hits_by_key.setdefault(key, []).append((kind, pks))
     taken: set[int] = set()
     found: dict[tuple[str, int], str] = {}
-    for start, size, key, printed in grams:  # longest runs first
+    for start, size, key in grams:  # longest runs first
+        hits = hits_by_key.get(key)
+        if hits is None or len(hits) != 1 or len(hits[0][1]) != 1:
+            continue  # unknown, or ambiguous between records: leave it to the archivist
         positions = set(range(start, start + size))
         if positions & taken:
             continue
-        hits = [(kind, pks) for kind, index in by_kind.items() if (pks := index.get(key))]
-        if len(hits) != 1 or len(hits[0][1]) != 1:
-            continue  # unknown, or ambiguous between records: leave it to the archivist
         kind, pks = hits[0]
         taken |= positions
+        printed = text[words[start].start() : words[start + size - 1].end()]
         found.setdefault((kind, next(iter(pks))), printed)
     return _with_records(found)
 

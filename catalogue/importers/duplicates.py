@@ -1,7 +1,7 @@
 """The same document transcribed on the other site: recognised, never created twice.
 
 marxistleninists.org and neodemocracy.blogspot.com publish many of the same documents, each in
-its own machine-assisted English. `existing_document` (persist.py) finds a page imported
+its own machine-assisted English. `PageDuplicates.existing` (persist.py) finds a page imported
 before by checksum or address; this module finds the same document read from the other site:
 
 - the same date (EDTF, or the date as written when no EDTF was read), and
@@ -15,6 +15,9 @@ admin preview, is reported as one that would be), never a new draft.
 """
 
 import re
+from functools import lru_cache
+
+from django.db.models import Q
 
 from catalogue.models import Document, OtherTranscription, TranscriptionStatus
 from catalogue.text import fold, normalise_typography
@@ -40,9 +43,12 @@ def reference_key(reference: str) -> str:
     return re.sub(r"[^0-9a-z/]", "", text)
 
 
-def heading_words(heading: str) -> set[str]:
+@lru_cache(maxsize=20_000)
+def heading_words(heading: str) -> frozenset[str]:
+    """The words that say what a heading is (memoised: a page's candidates are compared with
+    each of its documents)."""
     words = re.findall(r"[a-z0-9]+", fold(heading))
-    return {word for word in words if word not in FILLER and not word.isdigit()}
+    return frozenset(word for word in words if word not in FILLER and not word.isdigit())
 
 
 def heading_similarity(one: str, other: str) -> float:
@@ -53,12 +59,29 @@ def heading_similarity(one: str, other: str) -> float:
     return len(first & second) / min(len(first), len(second))
 
 
-def _same_date_candidates(parsed):
+# Another site's transcriptions of a document looked at (at most), in the catalogue's order.
+CANDIDATES = 50
+
+
+def same_date(parsed, source_url: str) -> Q:
+    """Documents that may be another transcription of `parsed`: the same EDTF date (or the
+    same date as written, when no EDTF was read), from another page."""
     if parsed.date_edtf:
-        return Document.objects.filter(date_edtf=parsed.date_edtf)
-    if parsed.date_written:
-        return Document.objects.filter(date_written=parsed.date_written)
-    return Document.objects.none()
+        condition = Q(date_edtf=parsed.date_edtf)
+    elif parsed.date_written:
+        condition = Q(date_written=parsed.date_written)
+    else:
+        return Q(pk__in=[])
+    return condition & ~Q(source_url=source_url) if source_url else condition
+
+
+def is_same_date(document, parsed, source_url: str) -> bool:
+    """`same_date` for a document in memory."""
+    if source_url and document.source_url == source_url:
+        return False
+    if parsed.date_edtf:
+        return document.date_edtf == parsed.date_edtf
+    return bool(parsed.date_written) and document.date_written == parsed.date_written
 
 
 def match_reason(parsed, document) -> tuple[str, float] | None:
@@ -86,27 +109,30 @@ def body_similarity(one: str, other: str) -> float:
     return len(first & second) / len(first | second)
 
 
-def transcription_of(parsed, source_url: str):
-    """(the catalogued document this one transcribes again, reason, similarity), or None."""
-    candidates = _same_date_candidates(parsed)
-    if source_url:
-        candidates = candidates.exclude(source_url=source_url)
-    fields = ("pk", "identifier", "heading", "reference_number", "date_edtf", "source_url", "body")
+def transcription_of(parsed, source_url: str, candidates=None):
+    """(the catalogued document this one transcribes again, reason, similarity), or None.
+
+    `candidates`: the documents of `same_date` in the catalogue's order, when the caller has
+    read them already (persist.PageDuplicates); otherwise they are queried."""
+    if candidates is None:
+        fields = ("pk", "identifier", "heading", "reference_number", "date_edtf", "source_url",
+                  "body")  # fmt: skip
+        candidates = Document.objects.filter(same_date(parsed, source_url)).only(*fields)
     best = None
-    for document in candidates.only(*fields)[:50]:
+    for document in candidates[:CANDIDATES]:
         found = match_reason(parsed, document)
         if found and (best is None or found[1] > best[2]):
             best = (document, *found)
     return best
 
 
-def offer_transcription(parsed, source_url: str, user=None, dry_run=False):
+def offer_transcription(parsed, source_url: str, user=None, dry_run=False, candidates=None):
     """(outcome, document) for a document already catalogued from another page, or None.
 
     Records an OtherTranscription for the archivist unless it is a dry run or was offered
-    before (same text on the same document).
+    before (same text on the same document). `candidates`: as for `transcription_of`.
     """
-    found = transcription_of(parsed, source_url)
+    found = transcription_of(parsed, source_url, candidates)
     if found is None:
         return None
     document, reason, similarity = found

@@ -14,7 +14,7 @@ or rejects it in the admin.
 
 from dataclasses import dataclass
 
-from catalogue.models import AuthoritySuggestion, SuggestionKind, SuggestionRole
+from catalogue.models import SuggestionKind, SuggestionRole
 from catalogue.text import name_key
 
 from .authorities import NameMatch, _records_by_key, places_by_geonames, records_by_pk
@@ -182,26 +182,18 @@ def add_suggested_mentions(names, parsed):
     return names
 
 
-def save_suggested_mention(document, match: SuggestedMention):
-    """One open suggestion per document, kind and name; never a new authority record."""
-    key = name_key(match.name)
-    exists = AuthoritySuggestion.objects.filter(
-        document=document, kind=match.kind, role=match.role, name_key=key
-    ).exists()
-    if exists:
-        return None
-    return AuthoritySuggestion.objects.create(
-        document=document,
-        kind=match.kind,
-        role=match.role,
-        name_as_printed=match.name[:255],
-        office_as_stated=(match.office or "")[:500],
-        confidence=round(match.confidence, 2),
-        reason=match.reason[:200],
-        suggested_name=match.suggested_name[:255],
-        geonames_id=match.geonames_id,
+def suggested_mention_fields(match: SuggestedMention) -> dict:
+    """What an AuthoritySuggestion for a found mention holds beyond its kind, role and name
+    (persist.NewParts writes it; one open suggestion per document, kind and name; never a
+    new authority record)."""
+    return {
+        "office_as_stated": (match.office or "")[:500],
+        "confidence": round(match.confidence, 2),
+        "reason": match.reason[:200],
+        "suggested_name": match.suggested_name[:255],
+        "geonames_id": match.geonames_id,
         **({match.kind: match.proposed} if match.proposed else {}),
-    )
+    }
 
 
 __all__ = ["find_mentions", "suggested_mentions", "add_suggested_mentions", "place_key"]

@@ -231,9 +231,14 @@ _KNOWN_WORD = re.compile(rf"[{UPPER}{LOWER}]+(?:['\u02b9\u2019][{LOWER}]+)?")
 _POSSESSIVE_END = re.compile(r"['\u02b9\u2019]s$")
 
 
+@lru_cache(maxsize=1)
+def _longest_known() -> int:
+    return max((len(key.split()) for key in known_persons()), default=1)
+
+
 def _known(text: str):
     table, first_words = known_persons(), _first_words()
-    longest = max((len(key.split()) for key in table), default=1)
+    longest = _longest_known()
     words = list(_KNOWN_WORD.finditer(text))
     keys = [_variant_key(_POSSESSIVE_END.sub("", word.group())) for word in words]
     taken: set[int] = set()

@@ -597,9 +597,14 @@ class ParsedDocument:
     error: str = ""  # set when the document cannot be imported (bad bytes, no text)
 
     def content_checksum(self) -> str:
-        """Same for the same document whether read from the text or the HTML page."""
-        content = f"{fold(self.heading)}\n{fold(self.body)}"
-        return hashlib.sha256(content.encode("utf-8")).hexdigest()
+        """Same for the same document whether read from the text or the HTML page (worked
+        out once for a heading and body: the import asks for it several times)."""
+        cached = self.__dict__.get("_checksum")
+        if cached is None or cached[:2] != (self.heading, self.body):
+            content = f"{fold(self.heading)}\n{fold(self.body)}"
+            cached = (self.heading, self.body, hashlib.sha256(content.encode("utf-8")).hexdigest())
+            self.__dict__["_checksum"] = cached
+        return cached[2]
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -16,12 +16,15 @@ of the USSR") are matched against the persons' offices with their dates: the one
 held that office on the document's date is offered as a suggestion that states its reason.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
 
 from catalogue.dates import parse_date_range
 from catalogue.importers.relations import suggest_references
@@ -50,8 +53,8 @@ from .authorities import (
     using_name_index,
 )
 from .dates import first_day
-from .duplicates import offer_transcription
-from .mentions import add_suggested_mentions, save_suggested_mention
+from .duplicates import is_same_date, offer_transcription
+from .mentions import add_suggested_mentions, suggested_mention_fields
 from .parser import ParsedDocument, ParsedPage, parse_page
 from .text import PageError, checksum, read_page
 
@@ -155,27 +158,99 @@ class FileResult:
         )
 
 
-def existing_document(parsed: ParsedDocument, source_url: str) -> Document | None:
-    """A document imported before from the same content, or from the same page address.
-
-    Content: the import checksum, or, for documents catalogued by hand (no checksum), the
-    same heading and body once folded. Address: the same source URL, heading and date.
-    """
-    checksum = parsed.content_checksum()
-    found = Document.objects.filter(import_checksum=checksum).first()
-    if found:
-        return found
-    heading = fold(parsed.heading)
-    candidates = Document.objects.filter(date_written=parsed.date_written, import_checksum="")
+def _hand_catalogued_or_same_address(parsed: ParsedDocument, source_url: str) -> Q:
+    """Where a document imported before checksums, or from the same address, can be: the
+    same date as written, and no checksum (date_start indexed) or the same source URL."""
+    condition = Q(date_written=parsed.date_written, import_checksum="")
     if day := first_day(parsed.date_edtf):
-        # date_start is indexed: no scan of the whole catalogue
-        candidates = candidates.filter(Q(date_start=day) | Q(date_start__isnull=True))
+        condition &= Q(date_start=day) | Q(date_start__isnull=True)
     if source_url:
-        candidates = candidates | Document.objects.filter(
-            source_url=source_url, date_written=parsed.date_written
+        condition |= Q(source_url=source_url, date_written=parsed.date_written)
+    return condition
+
+
+def _is_hand_catalogued_or_same_address(row: Document, parsed: ParsedDocument, url: str) -> bool:
+    """`_hand_catalogued_or_same_address` for a row in memory."""
+    if row.date_written != parsed.date_written:
+        return False
+    if url and row.source_url == url:
+        return True
+    day = first_day(parsed.date_edtf)
+    return row.import_checksum == "" and (day is None or row.date_start in (day, None))
+
+
+def _catalogue_order(document: Document) -> tuple:
+    """Document's default ordering (date_start, identifier; PostgreSQL puts no date last)."""
+    return (document.date_start is None, document.date_start or datetime.date.min,
+            document.identifier)  # fmt: skip
+
+
+class PageDuplicates:
+    """The catalogued documents that the documents of one page may repeat, read in one query
+    for the whole page (issue 13, item 7) instead of three per document: documents with one
+    of their checksums, documents from before checksums or from the same address with one of
+    their dates as written, and documents with one of their dates that may be another
+    site's transcription (duplicates.transcription_of). Each document is then checked
+    against these rows by the same rules as the queries did, in the catalogue's order;
+    documents created from the page meanwhile are added (`created`), so that a document
+    repeated on its own page is found as before."""
+
+    # What the rules compare, and what a result shows (identifier, the warnings of a document
+    # imported before).
+    FIELDS = ("pk", "identifier", "heading", "body", "source_url", "import_checksum",
+              "import_warnings", "date_written", "date_edtf", "date_start",
+              "reference_number")  # fmt: skip
+
+    def __init__(self, documents: list[ParsedDocument], source_url: str):
+        self.source_url = source_url
+        documents = [parsed for parsed in documents if not parsed.error]
+        self.rows: list[Document] = []
+        if not documents:
+            return
+        # Every row any rule may need, by the indexed fields (a few rows more than the rules
+        # keep; `existing` and `same_date` apply them exactly).
+        condition = Q(import_checksum__in={parsed.content_checksum() for parsed in documents})
+        written = {parsed.date_written for parsed in documents if parsed.date_written}
+        condition |= Q(date_written__in=written) | Q(
+            date_edtf__in={parsed.date_edtf for parsed in documents if parsed.date_edtf}
         )
-    for document in candidates.only("pk", "identifier", "heading", "body", "source_url"):
-        if fold(document.heading) != heading:
+        for parsed in documents:
+            if not parsed.date_written:  # only the exact rule: undated documents are many
+                condition |= _hand_catalogued_or_same_address(parsed, source_url)
+        self.rows = list(Document.objects.filter(condition).only(*self.FIELDS))
+
+    def created(self, document: Document):
+        self.rows = sorted([*self.rows, document], key=_catalogue_order)
+
+    def existing(self, parsed: ParsedDocument) -> Document | None:
+        """A document imported before from the same content, or from the same page address.
+
+        Content: the import checksum, or, for documents catalogued by hand (no checksum), the
+        same heading and body once folded. Address: the same source URL, heading and date.
+        """
+        checksum = parsed.content_checksum()
+        for row in self.rows:
+            if row.import_checksum == checksum:
+                return row
+        rows = (
+            r for r in self.rows if _is_hand_catalogued_or_same_address(r, parsed, self.source_url)
+        )
+        return _first_repeated(parsed, self.source_url, rows)
+
+    def same_date(self, parsed: ParsedDocument) -> list[Document]:
+        """The candidates of `duplicates.transcription_of`, from the page's rows."""
+        return [row for row in self.rows if is_same_date(row, parsed, self.source_url)]
+
+
+@lru_cache(maxsize=20_000)
+def _folded_heading(heading: str) -> str:
+    return fold(heading)
+
+
+def _first_repeated(parsed: ParsedDocument, source_url: str, candidates) -> Document | None:
+    heading = fold(parsed.heading)
+    for document in candidates:
+        if _folded_heading(document.heading) != heading:
             continue
         if document.source_url == source_url != "" or fold(document.body) == fold(parsed.body):
             return document
@@ -197,18 +272,26 @@ def import_page(
         result.error = str(error)
         return result
     result.source_url = page.source_url
+    duplicates = PageDuplicates(page.documents, page.source_url)  # one query for the page
     with index_refresh_deferred():  # one search-index refresh per page (or per run)
         for parsed in page.documents:
             result.documents.append(
-                import_document(parsed, page.source_url, collection, user, dry_run, run)
+                import_document(parsed, page.source_url, collection, user, dry_run, run, duplicates)
             )
     return result
 
 
 def import_document(
-    parsed, source_url, collection, user=None, dry_run=False, run: ImportRun | None = None
+    parsed,
+    source_url,
+    collection,
+    user=None,
+    dry_run=False,
+    run: ImportRun | None = None,
+    duplicates: PageDuplicates | None = None,
 ) -> DocumentResult:
     run = run or ImportRun(bulk_names=False)
+    duplicates = duplicates or PageDuplicates([parsed], source_url)
     with using_name_index(run.names):
         names = document_names(parsed)
         add_interlocutor(names, parsed)
@@ -218,10 +301,11 @@ def import_document(
     planned = {"planned_warnings": warnings, "inferences": inferences}
     if parsed.error:
         return DocumentResult(parsed, names, Outcome.FAILED, error=parsed.error, **planned)
-    existing = existing_document(parsed, source_url)
+    existing = duplicates.existing(parsed)
     if existing:
         return DocumentResult(parsed, names, Outcome.SKIPPED, document=existing, **planned)
-    if offered := offer_transcription(parsed, source_url, user, dry_run):  # issue 13 item 5
+    candidates = duplicates.same_date(parsed)
+    if offered := offer_transcription(parsed, source_url, user, dry_run, candidates):  # item 5
         return DocumentResult(parsed, names, offered[0], document=offered[1], **planned)
     if dry_run:
         return DocumentResult(parsed, names, Outcome.WOULD_CREATE, **planned)
@@ -231,6 +315,7 @@ def import_document(
         )
     except (DatabaseError, ValidationError) as error:
         return DocumentResult(parsed, names, Outcome.FAILED, error=_message(error), **planned)
+    duplicates.created(document)
     return DocumentResult(parsed, names, Outcome.CREATED, document=document, **planned)
 
 
@@ -391,119 +476,175 @@ def save_document(
     inferences=(),
     run=None,
 ) -> Document:
+    """The draft with its footnotes, correspondents, mentions and suggestions, in one
+    transaction. The parts are created in bulk (one INSERT per table, with their history
+    records), not one by one: a new draft is not public, so no catalogue version moves
+    (versioning.is_public_change), and its search text is refreshed with the document's."""
     with transaction.atomic():
         document = build_document(parsed, source_url, collection, user, warnings, run)
         if names.place_of_origin and names.place_of_origin.matched:
             document.place_of_origin = names.place_of_origin.record  # saved with the rest
         document.save()
         save_footnotes(document, parsed, names)
-        written: set = set()  # a new document: duplicates are told apart here, not by queries
+        parts = NewParts(document)
         for order, match in enumerate(names.correspondents):
-            save_correspondent(document, match, order, written)
+            parts.correspondent(match, order)
         for match in names.mentions:
-            save_mention(document, match, written)
-        if names.place_of_origin:
-            save_place_of_origin(document, names.place_of_origin, written)
+            parts.mention(match)
+        if names.place_of_origin and not names.place_of_origin.matched:
+            parts.suggest(names.place_of_origin)
         for inference in inferences:
-            save_inference(document, inference)
+            parts.inference(inference)
+        parts.save()
         suggest_references(document)  # issue 15: "refers to" suggestions
     return document
-
-
-def save_inference(document: Document, inference: Inference):
-    AuthoritySuggestion.objects.get_or_create(
-        document=document,
-        kind=SuggestionKind.PERSON,
-        role=inference.role,
-        name_key=name_key(str(inference.person)),
-        defaults={
-            "name_as_printed": str(inference.person)[:255],
-            "office_as_stated": inference.office_as_stated[:500],
-            "person": inference.person,
-            "reason": inference.reason[:500],
-        },
-    )
 
 
 def _footnote_kind(text: str) -> str:
     return FootnoteKind.CROSS_REFERENCE if fold(text).startswith("see ") else FootnoteKind.EDITORIAL
 
 
+# The kinds of record a footnote links to, and its field for them.
+FOOTNOTE_LINKS = {"person": "persons", "place": "places"}
+
+
 def save_footnotes(document: Document, parsed: ParsedDocument, names: DocumentNames):
+    """The document's footnotes with the persons and places they name, in one INSERT per
+    table and one for each table's history records; a marker printed twice (already warned
+    about) keeps both texts in one footnote. A footnote's first history record holds its
+    links (simple_history's m2m snapshot)."""
     by_marker: dict[str, Footnote] = {}
+    linked: dict[str, dict[str, dict]] = {kind: {} for kind in FOOTNOTE_LINKS}
     for index, note in enumerate(parsed.footnotes):
         footnote = by_marker.get(note.marker)
-        if footnote:  # the same marker twice (already warned about): keep both texts in one
+        if footnote:
             footnote.text += "\n\n" + note.text
-            footnote.save(update_fields=["text"])
         else:
-            footnote = Footnote.objects.create(
+            footnote = by_marker[note.marker] = Footnote(
                 document=document,
                 marker=note.marker[:10],
                 order=index,
                 text=note.text,
                 kind=_footnote_kind(note.text),
             )
-            by_marker[note.marker] = footnote
         for match in names.footnote_mentions.get(index, []):
-            if match.kind == "person":
-                footnote.persons.add(match.record)
-            elif match.kind == "place":
-                footnote.places.add(match.record)
+            if match.kind in FOOTNOTE_LINKS:
+                records = linked[match.kind].setdefault(note.marker, {})
+                records.setdefault(match.record.pk, match.record)
+    if not by_marker:
+        return
+    footnotes = Footnote.objects.bulk_create(by_marker.values())
+    links = {kind: _link_footnotes(kind, by_marker, found) for kind, found in linked.items()}
+    history = dict(zip(footnotes, Footnote.history.bulk_history_create(footnotes), strict=True))
+    for kind, rows in links.items():
+        _footnote_links_history(FOOTNOTE_LINKS[kind], rows, history)
 
 
-def _first_time(written: set | None, *key) -> bool:
-    """Whether `key` is written for the first time into this new document (and note it)."""
-    if written is None:
+def _link_footnotes(kind: str, by_marker: dict[str, Footnote], found: dict) -> list:
+    """The footnotes' links to persons or places (`found`: marker -> records), one INSERT."""
+    if not found:
+        return []
+    through = getattr(Footnote, FOOTNOTE_LINKS[kind]).through
+    rows = [
+        through(footnote=by_marker[marker], **{kind: record})
+        for marker, records in found.items()
+        for record in records.values()
+    ]
+    return through.objects.bulk_create(rows)
+
+
+def _footnote_links_history(field: str, rows: list, history: dict):
+    """The links as simple_history records them for a footnote's history record."""
+    if not rows:
+        return
+    historical = Footnote.history.model._meta
+    model = historical.get_field(f"{historical.model_name}_{field}").related_model
+    names = [f.name for f in rows[0]._meta.fields]
+    model.objects.bulk_create(
+        model(history=history[row.footnote], **{name: getattr(row, name) for name in names})
+        for row in rows
+    )
+
+
+class NewParts:
+    """The correspondents, mentions and authority suggestions of a new document, collected
+    and then written with one INSERT per table (`save`). A name written twice into the
+    document (the same record in the same role, the same suggestion) is written once: a new
+    document has no other parts, so duplicates are told apart here, not by queries."""
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.correspondents: list[Correspondent] = []
+        self.mentions: list[Mention] = []
+        self.suggestions: dict[tuple, AuthoritySuggestion] = {}
+        self.written: set = set()
+
+    def _first_time(self, *key) -> bool:
+        if key in self.written:
+            return False
+        self.written.add(key)
         return True
-    if key in written:
-        return False
-    written.add(key)
-    return True
 
+    def _suggestion(self, kind, role, name: str, **fields):
+        """One suggestion per kind, role and name key (the table's unique constraint)."""
+        name_as_printed = name[:255]
+        key = (kind, role, name_key(name_as_printed))
+        if key not in self.suggestions:
+            self.suggestions[key] = AuthoritySuggestion(
+                document=self.document,
+                kind=kind,
+                role=role,
+                name_as_printed=name_as_printed,
+                name_key=key[2],
+                **fields,
+            )
 
-def suggest(document: Document, match: NameMatch, written: set | None = None):
-    """An unmatched (or ambiguous) name as a suggestion; its warning is already planned."""
-    key = ("suggestion", match.kind, match.role, name_key(match.name))
-    if _first_time(written, *key):
-        AuthoritySuggestion.objects.create(
-            document=document,
-            kind=match.kind,
-            role=match.role,
-            name_as_printed=match.name[:255],
-            office_as_stated=match.office[:500],
+    def suggest(self, match: NameMatch):
+        """An unmatched (or ambiguous) name as a suggestion; its warning is already planned."""
+        self._suggestion(match.kind, match.role, match.name, office_as_stated=match.office[:500])
+
+    def correspondent(self, match: NameMatch, order: int):
+        if not match.matched:
+            self.suggest(match)
+        elif self._first_time("correspondent", match.role, match.kind, match.record.pk):
+            self.correspondents.append(
+                Correspondent(
+                    document=self.document,
+                    role=match.role,
+                    **{match.kind: match.record},
+                    name_as_printed=match.name[:255],
+                    office_as_stated=match.office[:500],
+                    order=order,
+                )
+            )
+
+    def mention(self, match: NameMatch):
+        if not match.matched:  # found by pattern or gazetteer: a suggestion, never a record
+            self._suggestion(match.kind, match.role, match.name, **suggested_mention_fields(match))
+        elif self._first_time("mention", match.kind, match.record.pk):
+            self.mentions.append(
+                Mention(
+                    document=self.document,
+                    **{match.kind: match.record},
+                    name_as_printed=match.name[:255],
+                )
+            )
+
+    def inference(self, inference: Inference):
+        """A person suggested from an office and the date, with its reason."""
+        self._suggestion(
+            SuggestionKind.PERSON,
+            inference.role,
+            str(inference.person),
+            office_as_stated=inference.office_as_stated[:500],
+            person=inference.person,
+            reason=inference.reason[:500],
         )
 
-
-def save_correspondent(document: Document, match: NameMatch, order: int, written=None):
-    if not match.matched:
-        suggest(document, match, written)
-        return
-    if _first_time(written, "correspondent", match.role, match.kind, match.record.pk):
-        Correspondent.objects.create(
-            document=document,
-            role=match.role,
-            **{match.kind: match.record},
-            name_as_printed=match.name[:255],
-            office_as_stated=match.office[:500],
-            order=order,
-        )
-
-
-def save_mention(document: Document, match: NameMatch, written=None):
-    if not match.matched:  # found by pattern or gazetteer: a suggestion, never a record
-        save_suggested_mention(document, match)
-        return
-    if _first_time(written, "mention", match.kind, match.record.pk):
-        Mention.objects.create(
-            document=document, **{match.kind: match.record}, name_as_printed=match.name[:255]
-        )
-
-
-def save_place_of_origin(document: Document, match: NameMatch, written=None):
-    if match.matched:
-        if document.place_of_origin_id != match.record.pk:
-            document.place_of_origin = match.record
-            document.save(update_fields=["place_of_origin"])
-    else:
-        suggest(document, match, written)
+    def save(self):
+        if self.correspondents:
+            bulk_create_with_history(self.correspondents, Correspondent)
+        if self.mentions:
+            bulk_create_with_history(self.mentions, Mention)
+        if self.suggestions:
+            AuthoritySuggestion.objects.bulk_create(self.suggestions.values())

@@ -209,6 +209,10 @@ class Document(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "date_start"], name="document_status_date"),
+            # The importer's duplicate checks (catalogue.importers.persist.PageDuplicates):
+            # the same date as written, or the same EDTF date, as a document on the page.
+            models.Index(fields=["date_written"], name="document_date_written"),
+            models.Index(fields=["date_edtf"], name="document_date_edtf"),
             # OAI-PMH lists published documents by datestamp (catalogue.oai).
             models.Index(
                 fields=["updated_at", "identifier"],

@@ -1,6 +1,7 @@
 """Benchmark of the transcription importer: pages per second for a dry run and a real run,
 CPU per page, and the process memory over the run (issue 13, item 7; docs/importer.md)."""
 
+import os
 import re
 import resource
 import shutil
@@ -19,7 +20,7 @@ from catalogue.models import Document
 from catalogue.search import index_refresh_deferred
 
 DEVELOPMENT_PAGES = Path(__file__).resolve().parents[3] / "tests" / "data" / "pages"
-_YEAR = re.compile(rb"\b(19[0-4]\d)\b")
+_YEAR = re.compile(rb"\b(19[0-4]\d)\b")  # years in the pages, moved on per round of copies
 
 
 class QueryCounter:
@@ -42,16 +43,27 @@ def rss_megabytes() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def shift_years(data: bytes, rounds: int) -> bytes:
+    """Every year 1900-1949 in the page moved on by `rounds` (within 1900-1949)."""
+    if not rounds:
+        return data
+    return _YEAR.sub(lambda m: str(1900 + (int(m.group(1)) - 1900 + rounds) % 50).encode(), data)
+
+
 def make_pages(source: Path, count: int, folder: Path) -> list[Path]:
     """`count` page files made from the development pages, each different so that none is
     skipped as already imported: the n-th copy has its own URL and " Copy n." after every
-    paragraph of 200 characters or more (so every document on the page differs)."""
+    paragraph of 200 characters or more (so every document on the page differs). Each round
+    of copies after the first has its years moved on by one more (1921 -> 1922 ...), so that
+    a copy is a new document, not another transcription of an earlier copy (same date and
+    heading), for up to 50 rounds."""
     sources = [path for path in page_paths([source]) if path.suffix == ".txt"]
     if not sources:
         raise CommandError(f"No .txt pages in {source}.")
     made = []
     for number in range(count):
-        lines = sources[number % len(sources)].read_bytes().split(b"\n")
+        data = sources[number % len(sources)].read_bytes()
+        lines = shift_years(data, number // len(sources)).split(b"\n")
         if lines[0].startswith(b"URL:"):
             lines[0] = lines[0].rstrip() + f"?copy={number}".encode()
         copy = f" Copy {number}.".encode()
@@ -60,6 +72,12 @@ def make_pages(source: Path, count: int, folder: Path) -> list[Path]:
         path.write_bytes(b"\n".join(lines))
         made.append(path)
     return made
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average (shared machine: the wall-clock figures depend on
+    it, the CPU per page much less)."""
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 class Command(BaseCommand):
@@ -111,7 +129,7 @@ class Command(BaseCommand):
             f"{label}: {len(paths) / wall:.1f} pages/s ({wall:.1f} s, "
             f"{1000 * cpu / len(paths):.1f} ms CPU per page, "
             f"{queries.count / len(paths):.1f} queries per page); documents {outcomes}; "
-            f"{failed} failed"
+            f"{failed} failed; load average {load_average()}"
         )
         self.stdout.write(
             "  peak memory (MB) at each tenth: " + " ".join(f"{value:.0f}" for value in memory)
