@@ -1001,3 +1001,62 @@ def first_of_group(list_url: str, size: int, using=None):
         last = np.partition(days, size - 1)[size - 1]
         positions = positions[days <= last]
     return len(np.flatnonzero(mask)), [int(pk) for pk in index.ids[positions]]
+
+
+# --- A small index of the documents a request reads itself (the admin's drafts) ----------------
+
+
+def rows_for_index(queryset) -> tuple[list, list]:
+    """(document rows in DOCUMENT_COLUMNS order, (document id, theme id) rows) of the documents
+    of `queryset`, for `index_of_rows`: two queries, whatever the number of documents."""
+    from django.db.models import BooleanField, Case, Q, Value, When
+
+    without_warnings = Q(import_warnings=[]) | Q(import_warnings__isnull=True)
+    has_warnings = Case(
+        When(without_warnings, then=Value(False)), default=Value(True), output_field=BooleanField()
+    )
+    fields = [
+        "pk" if name == "id" else "index_has_warnings" if name == "has_warnings" else name
+        for name in DOCUMENT_COLUMNS
+    ]
+    documents = list(
+        queryset.order_by().annotate(index_has_warnings=has_warnings).values_list(*fields)
+    )
+    return documents, _theme_rows([row[0] for row in documents], queryset)
+
+
+def _theme_rows(document_ids, queryset) -> list:
+    through = Document.themes.through
+    connection = connections[queryset.db]
+    if not document_ids:
+        return []
+    if connection.vendor == "postgresql":  # one array parameter, not one per document
+        table = connection.ops.quote_name(through._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT document_id, theme_id FROM {table} WHERE document_id = ANY(%s)",
+                [document_ids],
+            )
+            return cursor.fetchall()
+    themes = through.objects.using(queryset.db).filter(document__in=queryset.values("pk"))
+    return list(themes.values_list("document_id", "theme_id"))
+
+
+def index_of_rows(documents, themes=()) -> CatalogueIndex:
+    """An index of the given documents only: `documents` are rows of DOCUMENT_COLUMNS, `themes`
+    (document id, theme id) rows; the other link sets are empty and no document has scans.
+    Counted with the same masks and bincounts as the catalogue's index; never installed."""
+    vocabularies = {name: [] for name in SCALAR_CODES}
+    columns = _document_arrays(documents, vocabularies)
+    ids = columns.pop("ids")
+    nothing = np.zeros(0, dtype=np.int64)
+    links = dict.fromkeys(LINKS, (nothing, nothing))
+    pairs = _table(list(themes), 2)
+    document_ids, values = _unique_pairs(pairs[:, 0], pairs[:, 1])
+    at = np.searchsorted(ids, document_ids)
+    known = (at < len(ids)) & (ids[np.minimum(at, max(len(ids) - 1, 0))] == document_ids)
+    links["theme"] = (at[known], values[known])
+    scans = np.zeros(len(ids), dtype=bool)
+    return CatalogueIndex(
+        version=-1, ids=ids, vocabularies=vocabularies, scans=scans, links=links, **columns
+    )
