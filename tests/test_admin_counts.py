@@ -142,6 +142,16 @@ def test_admin_counts_equal_independent_sql_counts(drafts_after_the_index, archi
     assert changelist.full_result_count == Document.objects.count()
 
 
+def test_admin_full_count_needs_no_count_of_every_document(
+    drafts_after_the_index, archivist_client
+):
+    with CaptureQueriesContext(connection) as queries:
+        changelist = _changelist(archivist_client, "doc_type__exact=letter").context["cl"]
+    assert changelist.full_result_count == Document.objects.count()
+    every = 'SELECT COUNT(*) AS "__count" FROM "catalogue_document"'
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].strip() == every]
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_admin_date_hierarchy_equals_djangos_own(
     drafts_after_the_index, archivist_client, settings, query

@@ -9,7 +9,13 @@ from catalogue.models import Correspondent, Document, DocumentRelation, Footnote
 
 from .base import CatalogueAdmin
 from .edit_conflicts import EditVersionAdminMixin
-from .facets import IndexedCountPaginator, IndexedFacetsMixin, full_text_search
+from .facets import (
+    IndexedCountPaginator,
+    IndexedFacetsMixin,
+    KnownCount,
+    changelist_counts,
+    full_text_search,
+)
 from .forms import (
     PUBLISH_PERMISSION,
     CorrespondentInlineFormSet,
@@ -98,8 +104,18 @@ class IndexedDocumentChangeList(IndexedFacetsMixin, ChangeList):
     """Facet and result counts from the catalogue index where it can (catalogue.admin.facets)."""
 
     def get_results(self, request):
+        """Django's, with the full count (shown next to a filtered result count) from the index
+        instead of a COUNT over every document."""
         request._document_changelist = self
-        super().get_results(request)
+        root = self.root_queryset
+        counts = changelist_counts(self) if self.model_admin.show_full_result_count else None
+        full = counts.full_count() if counts is not None else None
+        if full is not None:
+            self.root_queryset = KnownCount(full)
+        try:
+            super().get_results(request)
+        finally:
+            self.root_queryset = root
 
 
 @admin.register(Document)

@@ -242,6 +242,19 @@ class ChangelistCounts:
         masks = self.masks()
         return None if masks is None else int(masks[0].sum()) + int(masks[1].sum())
 
+    def full_count(self) -> int | None:
+        """Every document of the changelist, filters and search aside: the published ones from
+        the index, the others counted through the partial index of unpublished documents (or
+        already read, without a search). None when the admin's queryset is itself filtered."""
+        root = self.changelist.root_queryset
+        if root.query.has_filters():
+            return None
+        if self.changelist.query:
+            unpublished = root.exclude(status=Status.PUBLISHED).count()
+        else:
+            unpublished = self.drafts.size
+        return self.index.published_count + unpublished
+
     def days(self) -> "Days | None":
         """The start days and years of the result (the date hierarchy's choices)."""
         masks = self.masks()
@@ -262,6 +275,16 @@ def changelist_counts(changelist) -> ChangelistCounts | None:
         found = None if searched is None else ChangelistCounts(changelist, index, searched)
         changelist.__dict__["_indexed_counts"] = found
     return changelist.__dict__["_indexed_counts"]
+
+
+class KnownCount:
+    """Stands for a queryset whose count is known (ChangeList.get_results asks only that)."""
+
+    def __init__(self, count):
+        self._count = count
+
+    def count(self):
+        return self._count
 
 
 def indexed_facet_queryset(spec, changelist):
