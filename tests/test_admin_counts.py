@@ -215,6 +215,13 @@ def test_admin_changelist_queries_do_not_grow_with_documents(db, archivist_clien
         assert response.context["cl"].result_count == independent_count(QueryDict(query))
         counts.append(len(queries))
         unpublished = 'NOT ("catalogue_document"."status" = \'published\')'
-        reads = [q["sql"] for q in queries.captured_queries if unpublished in q["sql"]]
+        every_unpublished = (
+            f'SELECT COUNT(*) AS "__count" FROM "catalogue_document" WHERE {unpublished}'
+        )
+        reads = [
+            q["sql"]
+            for q in queries.captured_queries
+            if unpublished in q["sql"] and q["sql"] != every_unpublished  # the full count
+        ]
         assert len(reads) <= (1 if POSTGRES else 2), reads  # the drafts (and their themes)
     assert counts[0] == counts[1]

@@ -71,7 +71,9 @@ def _empty(index, column):
     if column == "collection":
         return index.collection < 0
     if column in index.links:
-        return ~index.mask_of(index.ids[index.links[column][0]])
+        empty = np.ones(index.size, dtype=bool)
+        empty[index.links[column][0]] = False
+        return empty
     return None
 
 
@@ -108,37 +110,51 @@ def _hierarchy_parameters(changelist, params) -> set:
     return {f"{field}__year", f"{field}__month", f"{field}__day"}
 
 
-def filter_mask(index, base, changelist, leave_out=()):
-    """The documents of `base` (a mask of `index`) kept by the changelist's filters and date
-    hierarchy, except the parameters `leave_out`; None when a filter is one the index cannot
-    read. The search is not applied (it is in `base`)."""
-    mask = base.copy()
+DATE_HIERARCHY = "(date hierarchy)"  # never a facet's own parameter
+
+
+def parameter_masks(index, changelist) -> dict | None:
+    """{parameter: the documents of `index` it keeps} for each of the changelist's filters,
+    and the date hierarchy's year, month and day together; None when a filter is one the index
+    cannot read."""
+    masks = {}
     params = changelist.get_filters_params()
     hierarchy = _hierarchy_parameters(changelist, params)
     for parameter, values in params.items():
-        if parameter in leave_out or parameter in hierarchy:
+        if parameter in hierarchy:
             continue
-        values = values if isinstance(values, list) else [values]
-        if parameter == WARNINGS_PARAMETER:
-            warnings = _warnings_mask(index, values[-1])
-            if warnings is None:
-                return None
-            mask &= warnings
-            continue
-        found = _field_of(parameter)
-        if found is None:
+        kept = _parameter_mask(index, parameter, values)
+        if kept is None:
             return None
-        field, lookup = found
-        if lookup == "isnull":
-            empty = _empty(index, FIELDS[field])
-            if empty is None:
-                return None
-            mask &= empty if values[-1] in ("1", "True", "true") else ~empty
-        else:
-            mask &= _value_mask(index, field, values)
+        masks[parameter] = kept
     days = _hierarchy_days(changelist, params)
     if days is not None:
-        mask &= (index.day_start >= days[0]) & (index.day_start < days[1])
+        masks[DATE_HIERARCHY] = (index.day_start >= days[0]) & (index.day_start < days[1])
+    return masks
+
+
+def _parameter_mask(index, parameter, values) -> np.ndarray | None:
+    values = values if isinstance(values, list) else [values]
+    if parameter == WARNINGS_PARAMETER:
+        return _warnings_mask(index, values[-1])
+    found = _field_of(parameter)
+    if found is None:
+        return None
+    field, lookup = found
+    if lookup == "isnull":
+        empty = _empty(index, FIELDS[field])
+        if empty is None:
+            return None
+        return empty if values[-1] in ("1", "True", "true") else ~empty
+    return _value_mask(index, field, values)
+
+
+def combined(base, masks, leave_out=()) -> np.ndarray:
+    """`base` and every mask of `masks` (parameter_masks) but those of `leave_out`."""
+    mask = base.copy()
+    for parameter, kept in masks.items():
+        if parameter not in leave_out:
+            mask &= kept
     return mask
 
 
@@ -205,26 +221,35 @@ class ChangelistCounts:
 
     def __init__(self, changelist, index, searched):
         self.changelist, self.index, self.searched = changelist, index, searched
+        self.root = changelist.root_queryset  # every document the admin lists
         self._masks = {}
 
     @cached_property
     def drafts(self) -> "catalogue_index.CatalogueIndex":
-        queryset = self.changelist.root_queryset.exclude(status=Status.PUBLISHED)
+        queryset = self.root.exclude(status=Status.PUBLISHED)
         if self.changelist.query:
             queryset = full_text_search(queryset, self.changelist.query)[0]
         return catalogue_index.index_of_rows(*catalogue_index.rows_for_index(queryset))
 
+    @cached_property
+    def _parameter_masks(self) -> tuple[dict, dict] | None:
+        published = parameter_masks(self.index, self.changelist)
+        drafts = None if published is None else parameter_masks(self.drafts, self.changelist)
+        return None if drafts is None else (published, drafts)
+
     def masks(self, leave_out=()) -> tuple[np.ndarray, np.ndarray] | None:
         """(published, unpublished) documents kept by the filters but `leave_out`; None when
         the index cannot read one of them."""
+        if self._parameter_masks is None:
+            return None
         key = frozenset(leave_out)
         if key not in self._masks:
-            published = filter_mask(self.index, self.searched, self.changelist, key)
-            drafts = None
-            if published is not None:
-                every = np.ones(self.drafts.size, dtype=bool)
-                drafts = filter_mask(self.drafts, every, self.changelist, key)
-            self._masks[key] = None if drafts is None else (published, drafts)
+            published, drafts = self._parameter_masks
+            every = np.ones(self.drafts.size, dtype=bool)
+            self._masks[key] = (
+                combined(self.searched, published, key),
+                combined(every, drafts, key),
+            )
         return self._masks[key]
 
     def facet(self, spec) -> dict | None:
@@ -246,11 +271,10 @@ class ChangelistCounts:
         """Every document of the changelist, filters and search aside: the published ones from
         the index, the others counted through the partial index of unpublished documents (or
         already read, without a search). None when the admin's queryset is itself filtered."""
-        root = self.changelist.root_queryset
-        if root.query.has_filters():
+        if self.root.query.has_filters():
             return None
         if self.changelist.query:
-            unpublished = root.exclude(status=Status.PUBLISHED).count()
+            unpublished = self.root.exclude(status=Status.PUBLISHED).count()
         else:
             unpublished = self.drafts.size
         return self.index.published_count + unpublished
