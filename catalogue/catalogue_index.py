@@ -1045,18 +1045,39 @@ def _theme_rows(document_ids, queryset) -> list:
 def index_of_rows(documents, themes=()) -> CatalogueIndex:
     """An index of the given documents only: `documents` are rows of DOCUMENT_COLUMNS, `themes`
     (document id, theme id) rows; the other link sets are empty and no document has scans.
-    Counted with the same masks and bincounts as the catalogue's index; never installed."""
-    vocabularies = {name: [] for name in SCALAR_CODES}
-    columns = _document_arrays(documents, vocabularies)
-    ids = columns.pop("ids")
+    Counted with the same masks and bincounts as the catalogue's index; never installed. Built
+    column by column with list comprehensions (a request reads up to 40,000 drafts)."""
+    rows = sorted(documents, key=lambda row: row[0])
+    by_name = dict(zip(DOCUMENT_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}
+    vocabularies, codes = {}, {}
+    for name in SCALAR_CODES:
+        values = by_name.get(name, ())
+        vocabularies[name] = list(dict.fromkeys(values))
+        code = {value: i for i, value in enumerate(vocabularies[name])}
+        codes[name] = np.fromiter(map(code.__getitem__, values), dtype=np.int16, count=len(values))
+    starts = by_name.get("date_start", ())  # dates (the ORM's), or None
+    ends = by_name.get("date_end", ())
+    ids = np.array(by_name.get("id", ()), dtype=np.int64)
+    pairs = _table(list(themes), 2)
+    at = np.searchsorted(ids, pairs[:, 0])
+    known = (at < len(ids)) & (ids[np.minimum(at, max(len(ids) - 1, 0))] == pairs[:, 0])
     nothing = np.zeros(0, dtype=np.int64)
     links = dict.fromkeys(LINKS, (nothing, nothing))
-    pairs = _table(list(themes), 2)
-    document_ids, values = _unique_pairs(pairs[:, 0], pairs[:, 1])
-    at = np.searchsorted(ids, document_ids)
-    known = (at < len(ids)) & (ids[np.minimum(at, max(len(ids) - 1, 0))] == document_ids)
-    links["theme"] = (at[known], values[known])
-    scans = np.zeros(len(ids), dtype=bool)
+    links["theme"] = (at[known], pairs[known, 1])
     return CatalogueIndex(
-        version=-1, ids=ids, vocabularies=vocabularies, scans=scans, links=links, **columns
+        version=-1,
+        ids=ids,
+        codes=codes,
+        vocabularies=vocabularies,
+        collection=np.array([v or -1 for v in by_name.get("collection_id", ())], dtype=np.int32),
+        origin=np.array([v or -1 for v in by_name.get("place_of_origin_id", ())], dtype=np.int32),
+        day_start=np.array(
+            [NO_DAY_START if d is None else d.toordinal() for d in starts], dtype=np.int32
+        ),
+        day_end=np.array(
+            [NO_DAY_END if d is None else d.toordinal() for d in ends], dtype=np.int32
+        ),
+        year=np.array([0 if d is None else d.year for d in starts], dtype=np.int16),
+        scans=np.zeros(len(ids), dtype=bool),
+        links=links,
     )
