@@ -41,6 +41,9 @@ def generate(plan: Plan, using=DEFAULT_DB_ALIAS, report=_silent, progress=None) 
             "The catalogue is not empty: generate into an empty database, or pass --flush "
             "to delete every catalogue record first."
         )
+    # Restart the id sequences (nothing else to delete): ids, and so the data, must not depend
+    # on what the database held before, e.g. ids taken by rolled-back transactions.
+    flush(using)
     timings, started = {}, time.monotonic()
     authorities = Authorities.build(plan.seed, plan.persons, plan.places, plan.organisations)
     write_authorities(writer_for(using), authorities)
